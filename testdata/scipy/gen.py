@@ -16,6 +16,13 @@ the number of accepted steps (len(sol.t) - 1), the number of rejected steps
 (derived from nfev, see rejected_steps), the final state, the exact (or
 reference) final state and the final error, defined as the largest absolute
 component of x_final - x_exact (the max norm).
+
+It also writes testdata/scipy/fields.json: the right-hand side of every
+problem of package field's catalogue at a few sample points, and the exact
+solutions (closed form, or scipy.linalg.expm for the linear system) at a few
+times, all computed here in NumPy, so that field's tests compare its Go
+formulas against an independent implementation. Before writing anything it
+checks the tutorial's closed form symbolically with SymPy.
 """
 
 import json
@@ -27,8 +34,12 @@ import sys
 import numpy as np
 import scipy
 from scipy.integrate import solve_ivp
+from scipy.linalg import expm
+import sympy
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rk45.json")
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "rk45.json")
+FIELDS_OUT = os.path.join(HERE, "fields.json")
 
 TOLERANCES = [(1e-6, 1e-9), (1e-10, 1e-12)]
 
@@ -133,7 +144,102 @@ def run(name, fun, t1, x0, exact, exact_kind, extra=None):
     return cases
 
 
+# ---------------------------------------------------------------------------
+# fields.json: independent values of every catalogue field and exact solution.
+
+def check_tutorial_symbolically():
+    """Verify x(t) = (t+1)^2 - 2(t+1)ln(t+1) + 1 + C(t+1) solves the tutorial
+    ODE for every C, and that C = 0 gives x(0) = 2."""
+    t, c = sympy.symbols("t C", real=True)
+    u = t + 1
+    x = u ** 2 - 2 * u * sympy.log(u) + 1 + c * u
+    residual = sympy.diff(x, t) - (x + t ** 2 - 2) / (t + 1)
+    assert sympy.simplify(residual) == 0, residual
+    assert sympy.simplify(x.subs({c: 0, t: 0}) - 2) == 0
+    # And sympy's own solution of the initial-value problem agrees.
+    f = sympy.Function("x")
+    sol = sympy.dsolve(sympy.Eq(f(t).diff(t), (f(t) + t ** 2 - 2) / (t + 1)),
+                       f(t), ics={f(0): 2})
+    assert sympy.simplify(sol.rhs - x.subs(c, 0)) == 0, sol
+
+
+def tutorial_exact_general(t, t0, x0):
+    u0 = t0 + 1.0
+    c = x0 / u0 - u0 + 2.0 * math.log(u0) - 1.0 / u0
+    u = t + 1.0
+    return u * u - 2.0 * u * math.log(u) + 1.0 + c * u
+
+
+LINEAR_A = np.array([[-0.1, -2.0, 0.0], [2.0, -0.1, 0.0], [0.5, 0.0, -1.0]])
+
+
+def vanderpol(mu):
+    return lambda t, y: [y[1], mu * (1.0 - y[0] ** 2) * y[1] - y[0]]
+
+
+def oscillator(w):
+    return lambda t, y: [y[1], -w * w * y[0]]
+
+
+def oscillator_exact(w, t, t0, x0):
+    tau = t - t0
+    return [x0[0] * math.cos(w * tau) + x0[1] * math.sin(w * tau) / w,
+            -x0[0] * w * math.sin(w * tau) + x0[1] * math.cos(w * tau)]
+
+
+def fields_doc():
+    rng = np.random.default_rng(20240601)
+    samples = []
+
+    def add(name, params, fun, dim, tlo, thi, scale):
+        for _ in range(3):
+            t = float(rng.uniform(tlo, thi))
+            x = [float(v) for v in rng.uniform(-scale, scale, dim)]
+            samples.append({"field": name, "params": params, "t": t, "x": x,
+                            "f": [float(v) for v in fun(t, x)]})
+
+    add("tutorial", {}, lambda t, x: [(x[0] + t * t - 2.0) / (t + 1.0)], 1, 0, 5, 20)
+    add("decay", {"rate": 1.5}, lambda t, x: [-1.5 * x[0], -1.5 * x[1]], 2, 0, 2, 2)
+    add("linear", {}, lambda t, x: list(LINEAR_A @ np.array(x)), 3, 0, 5, 2)
+    add("oscillator", {"omega": 2.0}, oscillator(2.0), 2, 0, 10, 2)
+    add("lorenz", {}, lorenz, 3, 0, 20, 20)
+    add("arenstorf", {}, arenstorf, 4, 0, ARENSTORF_T, 1.5)
+    add("vanderpol", {"mu": 1.0}, vanderpol(1.0), 2, 0, 20, 3)
+
+    exact = []
+    for t0, x0, ts in [(0.0, 2.0, [0.5, 2.0, 5.0]), (1.0, -3.0, [0.25, 4.0])]:
+        for t in ts:
+            exact.append({"field": "tutorial", "params": {}, "t0": t0, "x0": [x0],
+                          "t": t, "x": [tutorial_exact_general(t, t0, x0)]})
+    for t in [0.5, 2.0]:
+        exact.append({"field": "decay", "params": {"rate": 1.5}, "t0": 0.5,
+                      "x0": [1.0, -2.0], "t": t,
+                      "x": [math.exp(-1.5 * (t - 0.5)) * v for v in (1.0, -2.0)]})
+    for t in [1.0, 5.0]:
+        x0 = np.array([1.0, 0.0, 1.0])
+        exact.append({"field": "linear", "params": {}, "t0": 0.0,
+                      "x0": list(x0), "t": t,
+                      "x": [float(v) for v in expm(t * LINEAR_A) @ x0]})
+    for t in [1.0, 10.0]:
+        exact.append({"field": "oscillator", "params": {"omega": 2.0}, "t0": 0.5,
+                      "x0": [1.0, -0.5], "t": t,
+                      "x": oscillator_exact(2.0, t, 0.5, [1.0, -0.5])})
+    return {
+        "generator": "testdata/scipy/gen.py",
+        "scipy_version": scipy.__version__,
+        "numpy_version": np.__version__,
+        "sympy_version": sympy.__version__,
+        "linear_A": LINEAR_A.tolist(),
+        "samples": samples,
+        "exact": exact,
+    }
+
+
 def main():
+    check_tutorial_symbolically()
+    with open(FIELDS_OUT, "w") as f:
+        json.dump(fields_doc(), f, indent=1)
+        f.write("\n")
     cases = []
     cases += run("tutorial", tutorial, 5.0, [2.0], tutorial_exact(5.0),
                  "closed form x(t) = (t+1)^2 - 2(t+1)ln(t+1) + 1")
