@@ -1,0 +1,230 @@
+package ode
+
+import "math"
+
+// The hot loops of the stepper. They are generic over the state type; Go
+// compiles one copy per shape (float32, float64), so the arithmetic below runs
+// directly in the state's type without conversions. Each loop re-slices its
+// operands to len(dst) first so the compiler can drop the bounds checks, and
+// combines up to four vectors per pass, so an s-stage step reads every stage
+// once per stage combination instead of once per term.
+
+// lin writes dst = x + Σ_j c[j]·k[j] and reports whether every element of dst
+// is finite. len(c) == len(k) >= 0.
+func lin[T Float](dst, x []T, c []T, k [][]T) bool {
+	switch len(c) {
+	case 0:
+		copy(dst, x)
+		return allFinite(dst)
+	case 1:
+		return lin1(dst, x, c[0], k[0])
+	case 2:
+		return lin2(dst, x, c[0], k[0], c[1], k[1])
+	case 3:
+		return lin3(dst, x, c[0], k[0], c[1], k[1], c[2], k[2])
+	}
+	ok := lin4(dst, x, c[0], k[0], c[1], k[1], c[2], k[2], c[3], k[3])
+	c, k = c[4:], k[4:]
+	for len(c) > 0 {
+		switch len(c) {
+		case 1:
+			ok = acc1(dst, c[0], k[0])
+		case 2:
+			ok = acc2(dst, c[0], k[0], c[1], k[1])
+		case 3:
+			ok = acc3(dst, c[0], k[0], c[1], k[1], c[2], k[2])
+		default:
+			ok = acc4(dst, c[0], k[0], c[1], k[1], c[2], k[2], c[3], k[3])
+		}
+		c, k = c[min(4, len(c)):], k[min(4, len(k)):]
+	}
+	return ok
+}
+
+// The finiteness test v-v != 0 is true exactly for NaN and ±Inf; it costs one
+// subtraction and a never-taken branch per element, which is free in these
+// memory-bound loops and spares a separate pass over the new state.
+
+func lin1[T Float](dst, x []T, a T, k []T) bool {
+	x, k = x[:len(dst)], k[:len(dst)]
+	bad := false
+	for i := range dst {
+		v := x[i] + a*k[i]
+		dst[i] = v
+		if v-v != 0 {
+			bad = true
+		}
+	}
+	return !bad
+}
+
+func lin2[T Float](dst, x []T, a T, k []T, b T, l []T) bool {
+	x, k, l = x[:len(dst)], k[:len(dst)], l[:len(dst)]
+	bad := false
+	for i := range dst {
+		v := x[i] + a*k[i] + b*l[i]
+		dst[i] = v
+		if v-v != 0 {
+			bad = true
+		}
+	}
+	return !bad
+}
+
+func lin3[T Float](dst, x []T, a T, k []T, b T, l []T, c T, m []T) bool {
+	x, k, l, m = x[:len(dst)], k[:len(dst)], l[:len(dst)], m[:len(dst)]
+	bad := false
+	for i := range dst {
+		v := x[i] + a*k[i] + b*l[i] + c*m[i]
+		dst[i] = v
+		if v-v != 0 {
+			bad = true
+		}
+	}
+	return !bad
+}
+
+func lin4[T Float](dst, x []T, a T, k []T, b T, l []T, c T, m []T, d T, n []T) bool {
+	x, k, l, m, n = x[:len(dst)], k[:len(dst)], l[:len(dst)], m[:len(dst)], n[:len(dst)]
+	bad := false
+	for i := range dst {
+		v := x[i] + a*k[i] + b*l[i] + c*m[i] + d*n[i]
+		dst[i] = v
+		if v-v != 0 {
+			bad = true
+		}
+	}
+	return !bad
+}
+
+func acc1[T Float](dst []T, a T, k []T) bool {
+	return lin1(dst, dst, a, k)
+}
+
+func acc2[T Float](dst []T, a T, k []T, b T, l []T) bool {
+	return lin2(dst, dst, a, k, b, l)
+}
+
+func acc3[T Float](dst []T, a T, k []T, b T, l []T, c T, m []T) bool {
+	return lin3(dst, dst, a, k, b, l, c, m)
+}
+
+func acc4[T Float](dst []T, a T, k []T, b T, l []T, c T, m []T, d T, n []T) bool {
+	return lin4(dst, dst, a, k, b, l, c, m, d, n)
+}
+
+// hermite writes the cubic Hermite interpolant through (x0, f0) and (x1, f1)
+// at θ: dst = h00·x0 + h01·x1 + h·h10·f0 + h·h11·f1 with the standard basis
+// h00 = 2θ³−3θ²+1, h10 = θ³−2θ²+θ, h01 = −2θ³+3θ², h11 = θ³−θ².
+func hermite[T Float](dst, x0, x1, f0, f1 []T, theta, h float64) {
+	t2, t3 := theta*theta, theta*theta*theta
+	a := T(2*t3 - 3*t2 + 1)
+	b := T(-2*t3 + 3*t2)
+	c := T(h * (t3 - 2*t2 + theta))
+	d := T(h * (t3 - t2))
+	x0, x1, f0, f1 = x0[:len(dst)], x1[:len(dst)], f0[:len(dst)], f1[:len(dst)]
+	for i := range dst {
+		dst[i] = a*x0[i] + b*x1[i] + c*f0[i] + d*f1[i]
+	}
+}
+
+// normBlock is the block length of errNorm: the error of one block is built
+// in a float64 array on the stack (2 KiB, in L1), term by term, so every
+// stage vector is read in long unit-stride runs and the error itself is
+// accumulated in float64 even for a float32 state.
+const normBlock = 256
+
+// errNorm returns the RMS over components of err_i/(atol_i + rtol·max(|xo_i|,
+// |xn_i|)) with err = Σ_j c[j]·k[j] (c already scaled by h), SciPy's and
+// Hairer's norm. atolVec, when not nil, overrides atol. A zero-length state
+// has norm 0.
+func errNorm[T Float](c []float64, k [][]T, xo, xn []T, rtol, atol float64, atolVec []float64) float64 {
+	n := len(xo)
+	if n == 0 {
+		return 0
+	}
+	xn = xn[:n]
+	var buf [normBlock]float64
+	var s0, s1 float64 // two partial sums halve the add latency chain
+	for lo := 0; lo < n; lo += normBlock {
+		hi := min(lo+normBlock, n)
+		e := buf[:hi-lo]
+		if len(c) == 0 {
+			clear(e)
+		} else {
+			kk, cc := k[0][lo:hi], c[0]
+			kk = kk[:len(e)]
+			for i := range e {
+				e[i] = cc * float64(kk[i])
+			}
+			for j := 1; j < len(c); j++ {
+				kk, cc := k[j][lo:hi], c[j]
+				kk = kk[:len(e)]
+				for i := range e {
+					e[i] += cc * float64(kk[i])
+				}
+			}
+		}
+		xo, xn := xo[lo:hi], xn[lo:hi]
+		xo, xn = xo[:len(e)], xn[:len(e)]
+		if atolVec == nil {
+			for i := range e {
+				sc := atol + rtol*max(math.Abs(float64(xo[i])), math.Abs(float64(xn[i])))
+				r := e[i] / sc
+				if i&1 == 0 {
+					s0 += r * r
+				} else {
+					s1 += r * r
+				}
+			}
+		} else {
+			av := atolVec[lo:hi]
+			av = av[:len(e)]
+			for i := range e {
+				sc := av[i] + rtol*max(math.Abs(float64(xo[i])), math.Abs(float64(xn[i])))
+				r := e[i] / sc
+				if i&1 == 0 {
+					s0 += r * r
+				} else {
+					s1 += r * r
+				}
+			}
+		}
+	}
+	return math.Sqrt((s0 + s1) / float64(n))
+}
+
+// rmsScaled returns the RMS of v_i/(atol_i + rtol·|x_i|)·scale, the norm of
+// Hairer's initial step selection.
+func rmsScaled[T Float](v, x []T, scale, rtol, atol float64, atolVec []float64) float64 {
+	n := len(x)
+	if n == 0 {
+		return 0
+	}
+	v = v[:n]
+	s := 0.0
+	for i := range x {
+		a := atol
+		if atolVec != nil {
+			a = atolVec[i]
+		}
+		r := float64(v[i]) * scale / (a + rtol*math.Abs(float64(x[i])))
+		s += r * r
+	}
+	return math.Sqrt(s / float64(n))
+}
+
+// allFinite reports whether every element of x is finite.
+func allFinite[T Float](x []T) bool {
+	return firstNonFinite(x) < 0
+}
+
+// firstNonFinite returns the index of the first NaN or ±Inf in x, or −1.
+func firstNonFinite[T Float](x []T) int {
+	for i, v := range x {
+		if v-v != 0 {
+			return i
+		}
+	}
+	return -1
+}
