@@ -1,0 +1,30 @@
+// Package odetest is a conformance kit for ODE solvers and vector-field
+// backends built on package ode.
+//
+// It is an ordinary exported package, in the spirit of gonum's
+// integrate/testquad and blas/testblas: any solver, method or field
+// implementation can import it from its own tests.
+//
+// # Problems
+//
+// A Problem is an initial-value problem with a name and, when one is known,
+// its exact solution. Decay, Rotation and Nonautonomous are small
+// self-contained problems whose solutions are elementary functions; package
+// field holds a larger catalogue built on the same type.
+//
+// # Convergence
+//
+// ObservedOrder integrates a Problem with a fixed-step method on a sequence of
+// step counts and fits the log-log slope of the final error against the step
+// size; LogLogSlope is the fit on its own, for error-versus-tolerance studies.
+//
+// # Contracts
+//
+// Counter counts field evaluations independently of the solver's own Stats.
+// Contract checks, on every evaluation, what ode.VectorField promises a field
+// (equal lengths, no aliasing, times inside the span). CheckField checks what a
+// field promises a solver (it writes all of dst, leaves x alone, is
+// deterministic and keeps no state between calls), so a new backend of the
+// same field can be checked against the contract and against a reference
+// backend with CompareFields.
+package odetest
