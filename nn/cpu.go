@@ -1,0 +1,192 @@
+package nn
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// sgemmer is the one method of gonum's blas.Float32 that the CPU backend
+// needs: row-major C = alpha·op(A)·op(B) + beta·C. nn/gemm, gonum's native
+// implementation and OpenBLAS (through gonum.org/v1/netlib) all provide it.
+type sgemmer interface {
+	Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+}
+
+// cpuBackend computes on the host in float32: every product goes through one
+// Sgemm, and the work around it (im2col, GroupNorm, element-wise maps) is
+// spread over runtime.GOMAXPROCS(0) goroutines. The backends "cpu" and
+// "openblas" are both a cpuBackend and differ only in their Sgemm.
+type cpuBackend struct {
+	name string
+	gemm sgemmer
+	pool scratchPool
+}
+
+func (c *cpuBackend) Name() string { return c.name }
+
+// Grain sizes for parallelFor: the number of items below which a goroutine
+// is not worth starting. One item of elemGrain is a float32 of an
+// element-wise map (a few ns), so 16384 of them take tens of microseconds,
+// against about a microsecond to start and join a goroutine.
+const elemGrain = 1 << 14
+
+// Linear: y = x·wᵀ + b, with y pre-filled with b so the GEMM adds into it
+// (beta = 1) instead of a second pass over y.
+func (c *cpuBackend) Linear(y, x, w, b *Tensor) {
+	B, in, out := x.Shape[0], x.Shape[1], w.Shape[0]
+	for i := 0; i < B; i++ {
+		copy(y.Data[i*out:(i+1)*out], b.Data)
+	}
+	c.gemm.Sgemm(blas.NoTrans, blas.Trans, B, out, in, 1, x.Data, in, w.Data, in, 1, y.Data, out)
+}
+
+func (c *cpuBackend) LinearBackward(dx, dw, db, dy, x, w *Tensor) {
+	B, in, out := x.Shape[0], x.Shape[1], w.Shape[0]
+	if dw != nil {
+		c.gemm.Sgemm(blas.Trans, blas.NoTrans, out, in, B, 1, dy.Data, out, x.Data, in, 1, dw.Data, in)
+	}
+	if db != nil {
+		for j := 0; j < out; j++ {
+			var s float64
+			for i := 0; i < B; i++ {
+				s += float64(dy.Data[i*out+j])
+			}
+			db.Data[j] += float32(s)
+		}
+	}
+	if dx != nil {
+		c.gemm.Sgemm(blas.NoTrans, blas.NoTrans, B, in, out, 1, dy.Data, out, w.Data, in, 0, dx.Data, in)
+	}
+}
+
+func (c *cpuBackend) SiLU(y, x *Tensor) {
+	xd, yd := x.Data, y.Data
+	parallelFor(len(xd), elemGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			v := xd[i]
+			yd[i] = v * sigmoid(v)
+		}
+	})
+}
+
+func (c *cpuBackend) SiLUBackward(dx, dy, x *Tensor) {
+	xd, dyd, dxd := x.Data, dy.Data, dx.Data
+	parallelFor(len(xd), elemGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			v := xd[i]
+			s := sigmoid(v)
+			dxd[i] = dyd[i] * s * (1 + v*(1-s))
+		}
+	})
+}
+
+func (c *cpuBackend) FiLM(y, h, ss *Tensor) {
+	B, C := h.Shape[0], h.Shape[1]
+	hw := h.Len() / (B * C)
+	hd, yd, sd := h.Data, y.Data, ss.Data
+	parallelFor(B*C, grainFor(hw), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			b, ch := i/C, i%C
+			scale := 1 + sd[b*2*C+ch]
+			shift := sd[b*2*C+C+ch]
+			src, dst := hd[i*hw:(i+1)*hw], yd[i*hw:(i+1)*hw]
+			for p, v := range src {
+				dst[p] = v*scale + shift
+			}
+		}
+	})
+}
+
+func (c *cpuBackend) FiLMBackward(dh, dss, dy, h, ss *Tensor) {
+	B, C := h.Shape[0], h.Shape[1]
+	hw := h.Len() / (B * C)
+	hd, dyd, sd := h.Data, dy.Data, ss.Data
+	parallelFor(B*C, grainFor(hw), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			b, ch := i/C, i%C
+			scale := 1 + sd[b*2*C+ch]
+			g, hv := dyd[i*hw:(i+1)*hw], hd[i*hw:(i+1)*hw]
+			var gs, gh float64
+			for p, v := range g {
+				gs += float64(v)
+				gh += float64(v * hv[p])
+			}
+			if dss != nil {
+				dss.Data[b*2*C+ch] = float32(gh)
+				dss.Data[b*2*C+C+ch] = float32(gs)
+			}
+			if dh != nil {
+				d := dh.Data[i*hw : (i+1)*hw]
+				for p, v := range g {
+					d[p] = v * scale
+				}
+			}
+		}
+	})
+}
+
+func (c *cpuBackend) Add(y, a, b *Tensor) {
+	ad, bd, yd := a.Data, b.Data, y.Data
+	parallelFor(len(yd), elemGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			yd[i] = ad[i] + bd[i]
+		}
+	})
+}
+
+// SinusoidalEmbedding computes the arguments and the sines in float64 and
+// rounds once; PyTorch's reference computes them in float32, which differs
+// by a few float32 ulps of the argument (≲ 1e-6 at t ≤ 1).
+func (c *cpuBackend) SinusoidalEmbedding(y *Tensor, t []float64) {
+	D := y.Shape[1]
+	half := D / 2
+	for b, tb := range t {
+		row := y.Data[b*D : (b+1)*D]
+		for i := 0; i < half; i++ {
+			f := math.Exp(-math.Log(10000) * float64(i) / float64(half-1))
+			s, co := math.Sincos(tb * f * 2 * math.Pi)
+			row[i] = float32(s)
+			row[half+i] = float32(co)
+		}
+	}
+}
+
+// AdamW follows torch.optim.AdamW's single-tensor loop operation by
+// operation (torch/optim/adamw.py, PyTorch 1.13): p ← p·(1 − lr·wd);
+// m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²;
+// p ← p − step·m / (sqrt(v)/sqrt(1 − β2^n) + eps).
+func (c *cpuBackend) AdamW(p, g, m, v *Tensor, decay, beta1, beta2, step, bc2sqrt, eps float32) {
+	pd, gd, md, vd := p.Data, g.Data, m.Data, v.Data
+	omb1, omb2 := 1-beta1, 1-beta2
+	parallelFor(len(pd), elemGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			gi := gd[i]
+			pi := pd[i] * decay
+			mi := md[i]*beta1 + gi*omb1
+			vi := vd[i]*beta2 + omb2*gi*gi
+			md[i], vd[i] = mi, vi
+			denom := float32(math.Sqrt(float64(vi)))/bc2sqrt + eps
+			pd[i] = pi - step*mi/denom
+		}
+	})
+}
+
+// Lerp is the EMA update written as torch's shadow.mul_(d).add_(p, alpha=1-d).
+func (c *cpuBackend) Lerp(dst, src *Tensor, decay float32) {
+	dd, sd := dst.Data, src.Data
+	om := 1 - decay
+	parallelFor(len(dd), elemGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dd[i] = dd[i]*decay + sd[i]*om
+		}
+	})
+}
+
+// grainFor returns the parallelFor grain for items of n elements each.
+func grainFor(n int) int {
+	if n >= elemGrain {
+		return 1
+	}
+	return elemGrain / max(n, 1)
+}

@@ -1,0 +1,303 @@
+package nn
+
+import "gonum.org/v1/gonum/blas"
+
+// Convolutions on the CPU are lowered to GEMM by im2col: the patches of a
+// chunk of samples are unrolled into the columns of one matrix so that a
+// single large product does the work of the whole chunk (large products keep
+// the GEMM's packed panels busy; one product per sample would be four to ten
+// times smaller). The chunk is bounded by colsBudget so the unrolled matrix
+// stays a fixed, modest size however large the batch: that bounds the peak
+// memory of a training step.
+
+// colsBudget is the largest number of float32s in one chunk's unrolled
+// matrix: 4 Mi floats = 16 MiB, which holds 7 images' 3×3 patches of a 64-channel
+// 28×28 layer (576×784 each) and makes products with N ≈ 5,500 columns.
+var colsBudget = 1 << 22
+
+// geom is the geometry of a convolution seen from its image side: an input
+// plane of C channels of H×W, a KH×KW kernel with stride and zero padding
+// Pad, giving OH×OW output positions. Conv2d's input and ConvTranspose2d's
+// output are the image side.
+type geom struct {
+	C, H, W, KH, KW, Stride, Pad, OH, OW int
+}
+
+// owRange returns the output columns [lo, hi) whose input column
+// ow·Stride − Pad + kw lies inside [0, W); outside it the patch reads padding.
+func (g *geom) owRange(kw int) (lo, hi int) {
+	if d := g.Pad - kw; d > 0 {
+		lo = (d + g.Stride - 1) / g.Stride
+	}
+	if e := g.W - 1 + g.Pad - kw; e >= 0 {
+		hi = e/g.Stride + 1
+	}
+	hi = min(hi, g.OW)
+	lo = min(lo, hi)
+	return lo, hi
+}
+
+// im2col unrolls one input plane x (H×W) into the KH·KW rows
+// dst[r·ld : r·ld+OH·OW], r = kh·KW + kw, row r holding the input value under
+// kernel tap (kh, kw) for every output position (zero where it reads padding).
+func im2col(dst []float32, ld int, x []float32, g *geom) {
+	P := g.OH * g.OW
+	for kh := 0; kh < g.KH; kh++ {
+		for kw := 0; kw < g.KW; kw++ {
+			row := dst[(kh*g.KW+kw)*ld:][:P]
+			lo, hi := g.owRange(kw)
+			off := kw - g.Pad
+			for oh := 0; oh < g.OH; oh++ {
+				seg := row[oh*g.OW : (oh+1)*g.OW]
+				ih := oh*g.Stride - g.Pad + kh
+				if ih < 0 || ih >= g.H {
+					clear(seg)
+					continue
+				}
+				src := x[ih*g.W : (ih+1)*g.W]
+				clear(seg[:lo])
+				clear(seg[hi:])
+				if g.Stride == 1 {
+					copy(seg[lo:hi], src[lo+off:hi+off])
+				} else {
+					for ow := lo; ow < hi; ow++ {
+						seg[ow] = src[ow*g.Stride+off]
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im is the adjoint of im2col: it adds the KH·KW rows of src back into
+// the input plane dx (H×W) they were read from.
+func col2im(dx []float32, src []float32, ld int, g *geom) {
+	P := g.OH * g.OW
+	for kh := 0; kh < g.KH; kh++ {
+		for kw := 0; kw < g.KW; kw++ {
+			row := src[(kh*g.KW+kw)*ld:][:P]
+			lo, hi := g.owRange(kw)
+			off := kw - g.Pad
+			for oh := 0; oh < g.OH; oh++ {
+				ih := oh*g.Stride - g.Pad + kh
+				if ih < 0 || ih >= g.H {
+					continue
+				}
+				seg := row[oh*g.OW : (oh+1)*g.OW]
+				d := dx[ih*g.W : (ih+1)*g.W]
+				if g.Stride == 1 {
+					dd := d[lo+off : hi+off]
+					for i, v := range seg[lo:hi] {
+						dd[i] += v
+					}
+				} else {
+					for ow := lo; ow < hi; ow++ {
+						d[ow*g.Stride+off] += seg[ow]
+					}
+				}
+			}
+		}
+	}
+}
+
+// chunkSamples returns how many samples one chunk holds when each sample
+// needs perSample floats of the largest temporary.
+func chunkSamples(batch, perSample int) int {
+	return max(1, min(batch, colsBudget/max(perSample, 1)))
+}
+
+// gather copies the planes of samples [s0, s0+n) of x [B,C,P] into
+// dst [C, n·P] (channel-major, samples side by side), the layout in which a
+// chunk enters a GEMM.
+func gather(dst, x []float32, s0, n, C, P int) {
+	N := n * P
+	parallelFor(n*C, grainFor(P), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s, ch := i/C, i%C
+			copy(dst[ch*N+s*P:][:P], x[((s0+s)*C+ch)*P:][:P])
+		}
+	})
+}
+
+// scatterBias is the inverse of gather, adding bias[c] (if not nil) on the way.
+func scatterBias(y, src []float32, bias []float32, s0, n, C, P int) {
+	N := n * P
+	parallelFor(n*C, grainFor(P), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s, ch := i/C, i%C
+			d := y[((s0+s)*C+ch)*P:][:P]
+			r := src[ch*N+s*P:][:P]
+			if bias == nil {
+				copy(d, r)
+				continue
+			}
+			bv := bias[ch]
+			for p, v := range r {
+				d[p] = v + bv
+			}
+		}
+	})
+}
+
+// addChannelSums adds Σ over samples and positions of x [B,C,P] to db [C],
+// summing in float64 (a batch of 256 28×28 images adds 200,704 terms).
+func addChannelSums(db, x []float32, B, C, P int) {
+	parallelFor(C, 1, func(lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			var s float64
+			for b := 0; b < B; b++ {
+				var ps float32
+				for _, v := range x[(b*C+ch)*P:][:P] {
+					ps += v
+				}
+				s += float64(ps)
+			}
+			db[ch] += float32(s)
+		}
+	})
+}
+
+func (c *cpuBackend) Conv2d(y, x, w, b *Tensor, stride, pad int) {
+	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	Cout, KH, KW := w.Shape[0], w.Shape[2], w.Shape[3]
+	g := geom{C: Cin, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: y.Shape[2], OW: y.Shape[3]}
+	K, P, kk := Cin*KH*KW, g.OH*g.OW, KH*KW
+	S := chunkSamples(B, max(K, Cout)*P)
+	cols := c.pool.get(K * S * P)
+	out := c.pool.get(Cout * S * P)
+	var bias []float32
+	if b != nil {
+		bias = b.Data
+	}
+	for s0 := 0; s0 < B; s0 += S {
+		n := min(S, B-s0)
+		N := n * P
+		parallelFor(n*Cin, grainFor(kk*P), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				s, ci := i/Cin, i%Cin
+				im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], &g)
+			}
+		})
+		c.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cout, N, K, 1, w.Data, K, cols, N, 0, out, N)
+		scatterBias(y.Data, out, bias, s0, n, Cout, P)
+	}
+	c.pool.put(out)
+	c.pool.put(cols)
+}
+
+func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad int) {
+	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	Cout, KH, KW := w.Shape[0], w.Shape[2], w.Shape[3]
+	g := geom{C: Cin, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: dy.Shape[2], OW: dy.Shape[3]}
+	K, P, kk := Cin*KH*KW, g.OH*g.OW, KH*KW
+	if db != nil {
+		addChannelSums(db.Data, dy.Data, B, Cout, P)
+	}
+	if dw == nil && dx == nil {
+		return
+	}
+	S := chunkSamples(B, max(K, Cout)*P)
+	cols := c.pool.get(K * S * P)
+	dyc := c.pool.get(Cout * S * P)
+	for s0 := 0; s0 < B; s0 += S {
+		n := min(S, B-s0)
+		N := n * P
+		gather(dyc, dy.Data, s0, n, Cout, P)
+		if dw != nil {
+			parallelFor(n*Cin, grainFor(kk*P), func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					s, ci := i/Cin, i%Cin
+					im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], &g)
+				}
+			})
+			c.gemm.Sgemm(blas.NoTrans, blas.Trans, Cout, K, N, 1, dyc, N, cols, N, 1, dw.Data, K)
+		}
+		if dx != nil {
+			c.gemm.Sgemm(blas.Trans, blas.NoTrans, K, N, Cout, 1, w.Data, K, dyc, N, 0, cols, N)
+			parallelFor(n*Cin, grainFor(kk*P), func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					s, ci := i/Cin, i%Cin
+					plane := dx.Data[((s0+s)*Cin+ci)*H*W:][:H*W]
+					clear(plane)
+					col2im(plane, cols[ci*kk*N+s*P:], N, &g)
+				}
+			})
+		}
+	}
+	c.pool.put(dyc)
+	c.pool.put(cols)
+}
+
+// ConvTranspose2d is the adjoint of a Conv2d from y's shape to x's shape: the
+// GEMM spreads every input position over Cout·KH·KW columns, and col2im adds
+// them into the output planes, which start at the bias.
+func (c *cpuBackend) ConvTranspose2d(y, x, w, b *Tensor, stride, pad int) {
+	B, Cin := x.Shape[0], x.Shape[1]
+	Cout, KH, KW := w.Shape[1], w.Shape[2], w.Shape[3]
+	H, W := y.Shape[2], y.Shape[3]
+	g := geom{C: Cout, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: x.Shape[2], OW: x.Shape[3]}
+	Kc, P, kk := Cout*KH*KW, g.OH*g.OW, KH*KW
+	S := chunkSamples(B, max(Kc, Cin)*P)
+	xc := c.pool.get(Cin * S * P)
+	cols := c.pool.get(Kc * S * P)
+	for s0 := 0; s0 < B; s0 += S {
+		n := min(S, B-s0)
+		N := n * P
+		gather(xc, x.Data, s0, n, Cin, P)
+		c.gemm.Sgemm(blas.Trans, blas.NoTrans, Kc, N, Cin, 1, w.Data, Kc, xc, N, 0, cols, N)
+		parallelFor(n*Cout, grainFor(kk*P), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				s, co := i/Cout, i%Cout
+				plane := y.Data[((s0+s)*Cout+co)*H*W:][:H*W]
+				if b != nil {
+					bv := b.Data[co]
+					for p := range plane {
+						plane[p] = bv
+					}
+				} else {
+					clear(plane)
+				}
+				col2im(plane, cols[co*kk*N+s*P:], N, &g)
+			}
+		})
+	}
+	c.pool.put(cols)
+	c.pool.put(xc)
+}
+
+func (c *cpuBackend) ConvTranspose2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad int) {
+	B, Cin := x.Shape[0], x.Shape[1]
+	Cout, KH, KW := w.Shape[1], w.Shape[2], w.Shape[3]
+	H, W := dy.Shape[2], dy.Shape[3]
+	g := geom{C: Cout, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: x.Shape[2], OW: x.Shape[3]}
+	Kc, P, kk := Cout*KH*KW, g.OH*g.OW, KH*KW
+	if db != nil {
+		addChannelSums(db.Data, dy.Data, B, Cout, H*W)
+	}
+	if dw == nil && dx == nil {
+		return
+	}
+	S := chunkSamples(B, max(Kc, Cin)*P)
+	xc := c.pool.get(Cin * S * P)
+	cols := c.pool.get(Kc * S * P)
+	for s0 := 0; s0 < B; s0 += S {
+		n := min(S, B-s0)
+		N := n * P
+		parallelFor(n*Cout, grainFor(kk*P), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				s, co := i/Cout, i%Cout
+				im2col(cols[co*kk*N+s*P:], N, dy.Data[((s0+s)*Cout+co)*H*W:][:H*W], &g)
+			}
+		})
+		if dw != nil {
+			gather(xc, x.Data, s0, n, Cin, P)
+			c.gemm.Sgemm(blas.NoTrans, blas.Trans, Cin, Kc, N, 1, xc, N, cols, N, 1, dw.Data, Kc)
+		}
+		if dx != nil {
+			c.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cin, N, Kc, 1, w.Data, Kc, cols, N, 0, xc, N)
+			scatterBias(dx.Data, xc, nil, s0, n, Cin, P)
+		}
+	}
+	c.pool.put(cols)
+	c.pool.put(xc)
+}
