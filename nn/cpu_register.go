@@ -1,8 +1,9 @@
 package nn
 
-import "gonum.org/v1/gonum/blas/gonum"
+import "github.com/windrose/windrose/nn/gemm"
 
-// The default build's backend "cpu": pure Go, no cgo.
+// The default build's backend "cpu": pure Go (no cgo), its products computed
+// by nn/gemm's packed GEMM with its AVX2/FMA micro-kernel.
 func init() {
-	Register(&cpuBackend{name: "cpu", gemm: gonum.Implementation{}}, 0)
+	Register(&cpuBackend{name: "cpu", gemm: gemm.Implementation{}}, 0)
 }

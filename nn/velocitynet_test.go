@@ -1,0 +1,121 @@
+package nn
+
+import (
+	"testing"
+)
+
+func TestVelocityNetParamCount(t *testing.T) {
+	for _, c := range []struct {
+		cfg  Config
+		want int
+	}{
+		// REFERENCE.md: "VelocityNet (1,135,361 parameters)", and "half
+		// width (base 32 channels, 334,337 parameters)" with the time
+		// embedding and MLP kept at 128.
+		{Config{}, 1135361},
+		{Config{Base: 32}, 334337},
+	} {
+		n := NewVelocityNet(c.cfg, newRand(0))
+		if got := CountParams(n.Params()); got != c.want {
+			t.Errorf("%+v: %d parameters, want %d", c.cfg, got, c.want)
+		}
+	}
+}
+
+func TestVelocityNetParamNames(t *testing.T) {
+	n := NewVelocityNet(Config{}, newRand(0))
+	ps := n.Params()
+	// The first, a few inner and the last names of PyTorch's state_dict
+	// for the reference module (torch_velocitynet.py's VelocityNet), in order.
+	want := map[int]string{
+		0: "time_mlp.0.weight", 1: "time_mlp.0.bias", 2: "time_mlp.2.weight", 3: "time_mlp.2.bias",
+		4: "in_conv.weight", 5: "in_conv.bias", 6: "rb1.norm1.weight", 8: "rb1.conv1.weight",
+		10: "rb1.film.1.weight", 11: "rb1.film.1.bias", 12: "rb1.norm2.weight", 14: "rb1.conv2.weight",
+		16: "down.weight", 18: "rb2.norm1.weight", 28: "mid.norm1.weight", 38: "up.weight", 39: "up.bias",
+		40: "rb3.norm1.weight", 50: "out_norm.weight", 51: "out_norm.bias", 52: "out_conv.weight", 53: "out_conv.bias",
+	}
+	if len(ps) != 54 {
+		t.Fatalf("%d parameter tensors, want 54", len(ps))
+	}
+	for i, name := range want {
+		if ps[i].Name != name {
+			t.Errorf("Params()[%d].Name = %q, want %q", i, ps[i].Name, name)
+		}
+	}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if seen[p.Name] {
+			t.Errorf("duplicate parameter name %q", p.Name)
+		}
+		seen[p.Name] = true
+	}
+}
+
+// TestVelocityNetGradient checks the whole network on a tiny configuration
+// (Base 4, 2 groups, TimeDim 8, 4×4 images, batch 2: 5,037 parameters) against
+// the float64 reference composition of the layers: the forward pass, and
+// Backward against central differences for every parameter and every input
+// pixel.
+func TestVelocityNetGradient(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, bk Backend) {
+		const B, H, W = 2, 4, 4
+		cfg := Config{Base: 4, TimeDim: 8, Groups: 2, Backend: bk}
+		rng := newRand(8)
+		n := NewVelocityNet(cfg, rng)
+		// Perturb the GroupNorm affine parameters away from (1, 0) so that
+		// their gradients are exercised in general position.
+		for _, p := range n.Params() {
+			for i := range p.Value.Data {
+				p.Value.Data[i] += float32(0.1 * rng.NormFloat64())
+			}
+		}
+		x := randTensor(rng, 1, B, 1, H, W)
+		ts := []float64{0.3, 0.8}
+		v := NewTensor(B, 1, H, W)
+		n.Forward(v, x, ts)
+
+		ref := map[string][]float64{}
+		for _, p := range n.Params() {
+			ref[p.Name] = f64(p.Value.Data)
+		}
+		xr := f64(x.Data)
+		fwd := func() []float64 { return refVelocityNet(ref, xr, ts, B, H, W, cfg.Base, cfg.TimeDim, cfg.Groups) }
+		checkClose(t, "forward", v.Data, fwd(), fwdTol)
+
+		r := randTensor(rng, 1, v.Shape...)
+		dx := NewTensor(x.Shape...)
+		n.ZeroGrad()
+		n.Backward(dx, r)
+		loss := func() float64 { return dot(fwd(), r.Data) }
+		for _, p := range n.Params() {
+			checkClose(t, p.Name, p.Grad.Data, numGrad(ref[p.Name], loss), gradTol)
+		}
+		checkClose(t, "input", dx.Data, numGrad(xr, loss), gradTol)
+	})
+}
+
+// TestVelocityNetBatchResize runs one net at a batch, a larger and a smaller
+// one: every result must equal a fresh computation at that batch (buffers
+// are resized, not confused).
+func TestVelocityNetBatchResize(t *testing.T) {
+	cfg := Config{Base: 8, TimeDim: 8, Groups: 2}
+	n := NewVelocityNet(cfg, newRand(9))
+	rng := newRand(10)
+	for _, B := range []int{2, 5, 1} {
+		x := randTensor(rng, 1, B, 1, 6, 6)
+		ts := make([]float64, B)
+		for i := range ts {
+			ts[i] = rng.Float64()
+		}
+		v := NewTensor(x.Shape...)
+		n.Forward(v, x, ts)
+		fresh := NewVelocityNet(cfg, newRand(9))
+		w := NewTensor(x.Shape...)
+		fresh.Forward(w, x, ts)
+		for i := range v.Data {
+			if v.Data[i] != w.Data[i] {
+				t.Fatalf("batch %d: v[%d] = %g, a fresh net gives %g", B, i, v.Data[i], w.Data[i])
+			}
+		}
+	}
+}
