@@ -1,0 +1,52 @@
+// Copyright ©2026 The windrose Authors. All rights reserved.
+
+// Package gemm is the float32 matrix multiplication of windrose's neural
+// engine: gonum's blas.Float32 Sgemm, row-major, with a packed, blocked
+// algorithm and an AVX2/FMA assembly micro-kernel.
+//
+// # Use
+//
+// Implementation{}.Sgemm has the signature and the argument checks (with
+// gonum's panic messages, "blas: …") of gonum.org/v1/gonum/blas/gonum's
+// Sgemm, so the two, and the OpenBLAS binding in package openblas, are
+// interchangeable:
+//
+//	var impl gemm.Implementation // all cores
+//	impl.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
+//
+// Like the reference BLAS, a zero alpha (or k) does not read A and B, and
+// a zero beta does not read C, so NaNs there do not reach the result.
+//
+// # Algorithm
+//
+// The product is computed as in Goto and van de Geijn, "Anatomy of
+// High-Performance Matrix Multiplication" (ACM TOMS 34(3), 2008), and BLIS:
+// op(A) and op(B) are copied ("packed") in kc-deep blocks into contiguous
+// micro-panels of 6 rows and 16 columns, and a micro-kernel multiplies
+// one A micro-panel by one B micro-panel into a 6×16 tile of C held in
+// twelve ymm registers. The blocking constants and their reasons are in
+// blocking.go.
+//
+// On amd64 the micro-kernel is assembly (kernel_amd64.s), chosen at run
+// time when CPUID reports AVX2 and FMA and the OS saves ymm state. The
+// pure-Go micro-kernel (kernel.go) serves other architectures, CPUs
+// without AVX2, and builds with the noasm tag, following the file pairing
+// of gonum's internal/asm.
+//
+// # Threads
+//
+// Implementation.Threads bounds the goroutines of one call (zero: all of
+// GOMAXPROCS). The smaller operand is packed once and shared; C is cut
+// along the other dimension into chunks that the goroutines take from a
+// counter, each packing its own part of the larger operand. Products of
+// fewer than 2¹⁸ multiply-adds run on the calling goroutine.
+//
+// Packing buffers come from a sync.Pool, so a steady stream of calls does
+// not allocate them again. Sgemm is safe for concurrent use.
+//
+// # Testing
+//
+// The conformance kit in package gemmtest checks any Sgemm, this one
+// (with both micro-kernels), gonum's and OpenBLAS's, against a float64
+// reference.
+package gemm

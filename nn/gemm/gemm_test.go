@@ -1,0 +1,51 @@
+// Copyright ©2026 The windrose Authors. All rights reserved.
+
+package gemm
+
+import (
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/windrose/windrose/nn/gemm/gemmtest"
+)
+
+// kernelImpl is Implementation with a chosen micro-kernel, so that one test
+// run checks the assembly and the pure-Go kernels.
+type kernelImpl struct {
+	threads int
+	kern    kernel
+}
+
+func (ki kernelImpl) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemm(Implementation{Threads: ki.threads}.threads(), ki.kern, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+
+func TestSgemm(t *testing.T) {
+	gemmtest.TestSgemm(t, Implementation{})
+}
+
+// TestSgemmSerial runs everything on the calling goroutine.
+func TestSgemmSerial(t *testing.T) {
+	gemmtest.TestSgemm(t, Implementation{Threads: 1})
+}
+
+// TestSgemmOversubscribed runs more goroutines than there are cores here,
+// so that chunks are shared out unevenly.
+func TestSgemmOversubscribed(t *testing.T) {
+	gemmtest.TestSgemm(t, Implementation{Threads: 5})
+}
+
+// TestSgemmGeneric forces the pure-Go micro-kernel, the one of the noasm
+// build and of other architectures.
+func TestSgemmGeneric(t *testing.T) {
+	gemmtest.TestSgemm(t, kernelImpl{kern: kernelGeneric})
+}
+
+func TestAsmKernelSelected(t *testing.T) {
+	if !asmKernel {
+		t.Skip("no assembly micro-kernel in this build or on this CPU")
+	}
+	t.Logf("assembly micro-kernel selected")
+}

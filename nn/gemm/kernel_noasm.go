@@ -1,0 +1,12 @@
+// Copyright ©2026 The windrose Authors. All rights reserved.
+
+//go:build noasm || !amd64
+
+package gemm
+
+// bestKernel is the micro-kernel Implementation uses: without assembly, the
+// pure-Go one.
+var bestKernel kernel = kernelGeneric
+
+// asmKernel reports whether bestKernel is an assembly micro-kernel.
+const asmKernel = false
