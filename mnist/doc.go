@@ -21,9 +21,10 @@
 // A file that is empty, truncated, longer than its header declares, of
 // another kind (labels where images were asked for), of a data type other
 // than unsigned bytes, or whose header declares absurd dimensions is
-// reported as a *FormatError naming the file. No header can make the
-// reader allocate more than about twice the data actually present, and
-// never more than MaxDataLen.
+// reported as a *FormatError naming the file. A header is never trusted
+// for an allocation: the data buffer grows only as data arrive, so a
+// corrupt header costs at most a few times the bytes actually present,
+// and no file may declare more than MaxDataLen bytes.
 //
 // # Pixels
 //

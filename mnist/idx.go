@@ -107,8 +107,8 @@ func decodeIDX(r io.Reader, file string, want kind) (*IDX, error) {
 	case ndim == 0:
 		return nil, formatError(file, "magic number 0x%08X: zero dimensions", m)
 	case want.ndim != 0 && ndim != want.ndim:
-		return nil, formatError(file, "magic number 0x%08X (%d dimensions), want 0x%08X (%d dimensions) for %s",
-			m, ndim, typeUint8<<8|want.ndim, want.ndim, want.what)
+		return nil, formatError(file, "magic number 0x%08X, want 0x%08X for %s (%d dimensions, not %d)",
+			m, typeUint8<<8|want.ndim, want.what, want.ndim, ndim)
 	}
 
 	// At most 255 dimensions of 4 bytes: a fixed, small read.
@@ -169,9 +169,11 @@ func decompress(r io.Reader, file string) (io.Reader, error) {
 
 // readData reads exactly n bytes from r. It does not trust n for its
 // allocation: it starts with at most initialChunk bytes and doubles the
-// buffer only as data actually arrive, so a header that declares far more
-// than the stream holds costs at most about twice the bytes really there.
-// On error it returns the bytes read so far.
+// buffer only when it is full, so a header that declares far more than
+// the stream holds costs initialChunk plus at most four times the bytes
+// really there (buffers of at most twice that size, each half the size of
+// the next), never the declared size. A well-formed stream ends with a
+// buffer of exactly n bytes. On error it returns the bytes read so far.
 func readData(r io.Reader, n int) ([]byte, error) {
 	buf := make([]byte, min(n, initialChunk))
 	got := 0

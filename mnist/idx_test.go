@@ -90,8 +90,8 @@ var formatCases = []struct {
 }{
 	{"one byte", []byte{0}, true, "truncated header", true},
 	{"short magic", []byte{0, 0, 8}, false, "truncated header", true},
-	{"labels as images", idxBytes(0x801, []uint32{2}, []byte{1, 2}), true, "want 0x00000803 (3 dimensions) for images", false},
-	{"images as labels", idxBytes(0x803, []uint32{1, 1, 1}, []byte{1}), false, "want 0x00000801 (1 dimensions) for labels", false},
+	{"labels as images", idxBytes(0x801, []uint32{2}, []byte{1, 2}), true, "magic number 0x00000801, want 0x00000803 for images (3 dimensions, not 1)", false},
+	{"images as labels", idxBytes(0x803, []uint32{1, 1, 1}, []byte{1}), false, "magic number 0x00000803, want 0x00000801 for labels (1 dimensions, not 3)", false},
 	{"bad leading bytes", idxBytes(0x01000803, []uint32{1, 1, 1}, []byte{1}), true, "not an IDX file", false},
 	{"text", []byte("hello, world\n"), true, "not an IDX file", false},
 	{"float32 data", idxBytes(0x0D01, []uint32{1}, []byte{0, 0, 0, 0}), false, "data type 0x0D (float32) is not supported", false},
