@@ -21,7 +21,6 @@ func (ki kernelImpl) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a 
 	sgemm(Implementation{Threads: ki.threads}.threads(), ki.kern, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-
 func TestSgemm(t *testing.T) {
 	gemmtest.TestSgemm(t, Implementation{})
 }

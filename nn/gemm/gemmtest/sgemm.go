@@ -22,8 +22,11 @@ type Sgemmer interface {
 type Options struct {
 	// AlphaZeroReadsAB skips the check that, when alpha is zero, NaNs and
 	// Infs in A and B do not reach C. The reference BLAS does not read A
-	// and B then; gonum's native Sgemm (v0.17) multiplies them by zero,
-	// which turns them into NaNs in C whenever beta is not one.
+	// and B then (documented since Reference-LAPACK PR #1098, 2025: "If
+	// ALPHA is zero the values in A and B do not affect the result").
+	// gonum's native Sgemm (v0.17) multiplies them by zero, which turns
+	// them into NaNs in C whenever beta is not one, and so does OpenBLAS
+	// 0.3.21 (Debian 12), even when beta is one.
 	AlphaZeroReadsAB bool
 }
 
