@@ -27,7 +27,19 @@ func isolate(t *testing.T, proxy string) string {
 	cache := filepath.Join(tmp, "modcache")
 	t.Setenv("GOMODCACHE", cache)
 	t.Setenv("GOPATH", filepath.Join(tmp, "gopath"))
-	t.Setenv("HOME", filepath.Join(tmp, "home"))
+	home := filepath.Join(tmp, "home")
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", "")
+	// Under a fresh HOME the go command would start collecting telemetry
+	// there, racing t.TempDir's removal; the mode file of
+	// golang.org/x/telemetry turns that off.
+	telemetry := filepath.Join(home, ".config", "go", "telemetry")
+	if err := os.MkdirAll(telemetry, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(telemetry, "mode"), []byte("off"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("GOPROXY", proxy)
 	// No checksum database lookups (they would need the network), and a
 	// writable cache so that t.TempDir can remove it.
