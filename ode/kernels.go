@@ -9,9 +9,45 @@ import "math"
 // combines up to four vectors per pass, so an s-stage step reads every stage
 // once per stage combination instead of once per term.
 
-// lin writes dst = x + Σ_j c[j]·k[j] and reports whether every element of dst
-// is finite. len(c) == len(k) >= 0.
+// comb writes dst = x + Σ_j c[j]·k[j]; len(c) == len(k) >= 0. It combines
+// the first four terms in one pass and adds the rest four at a time.
+func comb[T Float](dst, x []T, c []T, k [][]T) {
+	switch len(c) {
+	case 0:
+		copy(dst, x)
+	case 1:
+		comb1(dst, x, c[0], k[0])
+	case 2:
+		comb2(dst, x, c[0], k[0], c[1], k[1])
+	case 3:
+		comb3(dst, x, c[0], k[0], c[1], k[1], c[2], k[2])
+	default:
+		comb4(dst, x, c[0], k[0], c[1], k[1], c[2], k[2], c[3], k[3])
+		for c, k = c[4:], k[4:]; len(c) > 0; c, k = c[min(4, len(c)):], k[min(4, len(k)):] {
+			switch len(c) {
+			case 1:
+				comb1(dst, dst, c[0], k[0])
+			case 2:
+				comb2(dst, dst, c[0], k[0], c[1], k[1])
+			case 3:
+				comb3(dst, dst, c[0], k[0], c[1], k[1], c[2], k[2])
+			default:
+				comb4(dst, dst, c[0], k[0], c[1], k[1], c[2], k[2], c[3], k[3])
+			}
+		}
+	}
+}
+
+// lin is comb that also reports whether every element of dst is finite; the
+// test is fused into the last pass. It makes the new state, so a NaN or an
+// infinity is caught where it appears without a separate pass.
 func lin[T Float](dst, x []T, c []T, k [][]T) bool {
+	if len(c) > 4 {
+		// All passes but the last, then the last one checked.
+		tail := (len(c)-1)%4 + 1
+		comb(dst, x, c[:len(c)-tail], k[:len(c)-tail])
+		x, c, k = dst, c[len(c)-tail:], k[len(c)-tail:]
+	}
 	switch len(c) {
 	case 0:
 		copy(dst, x)
@@ -22,23 +58,9 @@ func lin[T Float](dst, x []T, c []T, k [][]T) bool {
 		return lin2(dst, x, c[0], k[0], c[1], k[1])
 	case 3:
 		return lin3(dst, x, c[0], k[0], c[1], k[1], c[2], k[2])
+	default:
+		return lin4(dst, x, c[0], k[0], c[1], k[1], c[2], k[2], c[3], k[3])
 	}
-	ok := lin4(dst, x, c[0], k[0], c[1], k[1], c[2], k[2], c[3], k[3])
-	c, k = c[4:], k[4:]
-	for len(c) > 0 {
-		switch len(c) {
-		case 1:
-			ok = acc1(dst, c[0], k[0])
-		case 2:
-			ok = acc2(dst, c[0], k[0], c[1], k[1])
-		case 3:
-			ok = acc3(dst, c[0], k[0], c[1], k[1], c[2], k[2])
-		default:
-			ok = acc4(dst, c[0], k[0], c[1], k[1], c[2], k[2], c[3], k[3])
-		}
-		c, k = c[min(4, len(c)):], k[min(4, len(k)):]
-	}
-	return ok
 }
 
 // The finiteness test v-v != 0 is true exactly for NaN and ±Inf; it costs one
@@ -97,20 +119,32 @@ func lin4[T Float](dst, x []T, a T, k []T, b T, l []T, c T, m []T, d T, n []T) b
 	return !bad
 }
 
-func acc1[T Float](dst []T, a T, k []T) bool {
-	return lin1(dst, dst, a, k)
+func comb1[T Float](dst, x []T, a T, k []T) {
+	x, k = x[:len(dst)], k[:len(dst)]
+	for i := range dst {
+		dst[i] = x[i] + a*k[i]
+	}
 }
 
-func acc2[T Float](dst []T, a T, k []T, b T, l []T) bool {
-	return lin2(dst, dst, a, k, b, l)
+func comb2[T Float](dst, x []T, a T, k []T, b T, l []T) {
+	x, k, l = x[:len(dst)], k[:len(dst)], l[:len(dst)]
+	for i := range dst {
+		dst[i] = x[i] + a*k[i] + b*l[i]
+	}
 }
 
-func acc3[T Float](dst []T, a T, k []T, b T, l []T, c T, m []T) bool {
-	return lin3(dst, dst, a, k, b, l, c, m)
+func comb3[T Float](dst, x []T, a T, k []T, b T, l []T, c T, m []T) {
+	x, k, l, m = x[:len(dst)], k[:len(dst)], l[:len(dst)], m[:len(dst)]
+	for i := range dst {
+		dst[i] = x[i] + a*k[i] + b*l[i] + c*m[i]
+	}
 }
 
-func acc4[T Float](dst []T, a T, k []T, b T, l []T, c T, m []T, d T, n []T) bool {
-	return lin4(dst, dst, a, k, b, l, c, m, d, n)
+func comb4[T Float](dst, x []T, a T, k []T, b T, l []T, c T, m []T, d T, n []T) {
+	x, k, l, m, n = x[:len(dst)], k[:len(dst)], l[:len(dst)], m[:len(dst)], n[:len(dst)]
+	for i := range dst {
+		dst[i] = x[i] + a*k[i] + b*l[i] + c*m[i] + d*n[i]
+	}
 }
 
 // hermite writes the cubic Hermite interpolant through (x0, f0) and (x1, f1)

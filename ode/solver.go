@@ -260,15 +260,14 @@ func (s *Solver[T]) stageTime(i int, t, h, tNew float64) float64 {
 	return t + s.c[i]*h
 }
 
-// combine writes dst = x + h·Σ_j coef[j]·k[idx[j]] and reports whether dst is
-// finite.
-func (s *Solver[T]) combine(dst, x []T, h float64, idx []int, coef []float64) bool {
-	n := len(idx)
+// load puts the stages idx and their coefficients scaled by h, in the
+// state's type, into s.ks and s.cs, and returns their count.
+func (s *Solver[T]) load(h float64, idx []int, coef []float64) int {
 	for j, i := range idx {
 		s.ks[j] = s.k[i]
 		s.cs[j] = T(h * coef[j])
 	}
-	return lin(dst, x, s.cs[:n], s.ks[:n])
+	return len(idx)
 }
 
 // attempt takes one step of size h = tNew − t from (t, s.x) with k[0] valid,
@@ -280,10 +279,12 @@ func (s *Solver[T]) attempt(f VectorField[T], t, h, tNew float64) bool {
 		last = s.s - 1
 	}
 	for i := 1; i < last; i++ {
-		s.combine(s.tmp, s.x, h, s.rowIdx[i], s.rowCoef[i])
+		n := s.load(h, s.rowIdx[i], s.rowCoef[i])
+		comb(s.tmp, s.x, s.cs[:n], s.ks[:n])
 		s.eval(f, s.k[i], s.stageTime(i, t, h, tNew), s.tmp)
 	}
-	ok := s.combine(s.xNew, s.x, h, s.bIdx, s.bCoef)
+	n := s.load(h, s.bIdx, s.bCoef)
+	ok := lin(s.xNew, s.x, s.cs[:n], s.ks[:n])
 	if s.fsal {
 		s.eval(f, s.k[s.s-1], tNew, s.xNew)
 	}
@@ -372,7 +373,7 @@ func (s *Solver[T]) interpolate(dst []T, theta, h float64) {
 			s.ks[j] = s.k[i]
 			s.cs[j] = T(h * b)
 		}
-		lin(dst, s.x, s.cs[:len(s.dIdx)], s.ks[:len(s.dIdx)])
+		comb(dst, s.x, s.cs[:len(s.dIdx)], s.ks[:len(s.dIdx)])
 		return
 	}
 	var f1 []T
@@ -698,8 +699,8 @@ func ulp(t float64) float64 {
 // Euler step of h0 to estimate the second derivative d2, then
 // h1 = (0.01/max(‖f0‖, d2))^(1/(q+1)) (max(1e-6, 1e-3·h0) when both are below
 // 1e-15), and h = min(100·h0, h1). Norms are the RMS norm scaled by
-// atol + rtol·|x0|. It costs one field evaluation (into k[1], overwritten by
-// the first step) and uses tmp for the Euler state.
+// atol + rtol·|x0|. It costs one field evaluation, into xNew (free until the
+// first step), and uses tmp for the Euler state.
 func (s *Solver[T]) initialStep(f VectorField[T], t0, dir, rtol, atol float64, atolVec []float64) float64 {
 	if s.dim == 0 {
 		return math.Inf(1) // clipped to MaxStep by the caller
@@ -714,7 +715,7 @@ func (s *Solver[T]) initialStep(f VectorField[T], t0, dir, rtol, atol float64, a
 		h0 = 0.01 * d0 / d1
 	}
 	lin1(s.tmp, x0, T(dir*h0), f0)
-	f1 := s.k[1]
+	f1 := s.xNew
 	s.eval(f, f1, t0+dir*h0, s.tmp)
 	// d2 = ‖f1 − f0‖/h0, computed without a difference buffer.
 	sum := 0.0

@@ -1,0 +1,114 @@
+package ode_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/windrose/windrose/ode"
+)
+
+// decay is the linear field x' = −x, written as a plain loop: the cheapest
+// possible field, so the benchmarks below measure the stepper, not f.
+type decay[T ode.Float] struct{}
+
+func (decay[T]) Eval(dst []T, _ float64, x []T) {
+	x = x[:len(dst)]
+	for i := range dst {
+		dst[i] = -x[i]
+	}
+}
+
+const (
+	linearDim   = 100_000
+	linearSteps = 1000
+)
+
+func ones[T ode.Float](n int) []T {
+	x := make([]T, n)
+	for i := range x {
+		x[i] = 1
+	}
+	return x
+}
+
+// BenchmarkRK4Linear100k: 1000 classical RK4 steps on the 100,000-dim decay
+// through a reused Solver. Compare with BenchmarkHandRK4Linear100k.
+func BenchmarkRK4Linear100k(b *testing.B) {
+	p := ode.Problem[float64]{Field: decay[float64]{}, T0: 0, T1: 1, X0: ones[float64](linearDim)}
+	s := ode.NewSolver[float64](ode.RK4, linearDim)
+	set := &ode.Settings{Steps: linearSteps}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Solve(ctx, p, set); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHandRK4Linear100k is the practical limit for
+// BenchmarkRK4Linear100k: the same 1000 RK4 steps over the same field as a
+// hand-written loop with the coefficients inlined and four stage buffers.
+func BenchmarkHandRK4Linear100k(b *testing.B) {
+	f := decay[float64]{}
+	x0 := ones[float64](linearDim)
+	x := make([]float64, linearDim)
+	k1 := make([]float64, linearDim)
+	k2 := make([]float64, linearDim)
+	k3 := make([]float64, linearDim)
+	k4 := make([]float64, linearDim)
+	tmp := make([]float64, linearDim)
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(x, x0)
+		handRK4(f, x, k1, k2, k3, k4, tmp, 0, 1, linearSteps)
+	}
+}
+
+func handRK4(f ode.VectorField[float64], x, k1, k2, k3, k4, tmp []float64, t0, t1 float64, n int) {
+	for step := range n {
+		t := t0 + (t1-t0)*float64(step)/float64(n)
+		h := (t1 - t0) / float64(n)
+		f.Eval(k1, t, x)
+		for i := range tmp {
+			tmp[i] = x[i] + h/2*k1[i]
+		}
+		f.Eval(k2, t+h/2, tmp)
+		for i := range tmp {
+			tmp[i] = x[i] + h/2*k2[i]
+		}
+		f.Eval(k3, t+h/2, tmp)
+		for i := range tmp {
+			tmp[i] = x[i] + h*k3[i]
+		}
+		f.Eval(k4, t+h, tmp)
+		for i := range x {
+			x[i] += h / 6 * (k1[i] + 2*k2[i] + 2*k3[i] + k4[i])
+		}
+	}
+}
+
+// BenchmarkDOPRI5Tutorial: the tutorial's dx/dt = (x + t² − 2)/(t + 1),
+// x(0) = 2 on [0, 5] at rtol 1e-10, atol 1e-12 (SciPy's RK45 takes 380
+// evaluations, see REFERENCE.md).
+func BenchmarkDOPRI5Tutorial(b *testing.B) {
+	p := tutorialProblem()
+	s := ode.NewSolver[float64](ode.DOPRI5, 1)
+	set := &ode.Settings{RTol: 1e-10, ATol: 1e-12}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Solve(ctx, p, set); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func tutorialProblem() ode.Problem[float64] {
+	return ode.Problem[float64]{
+		Field: ode.Func[float64](func(dst []float64, t float64, x []float64) {
+			dst[0] = (x[0] + t*t - 2) / (t + 1)
+		}),
+		T0: 0, T1: 5, X0: []float64{2},
+	}
+}
