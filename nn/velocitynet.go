@@ -229,3 +229,16 @@ func (n *VelocityNet) Backward(dx, dv *Tensor) {
 	n.timeAct.Backward(&n.dm, &n.dm1a)
 	n.TimeMLP0.Backward(nil, &n.dm)
 }
+
+// Save writes the parameters to a safetensors file under their PyTorch names,
+// atomically, with the given metadata (may be nil).
+func (n *VelocityNet) Save(path string, metadata map[string]string) error {
+	return SaveParams(path, n.params, metadata)
+}
+
+// Load reads parameters saved by Save or exported from PyTorch's state_dict.
+// It refuses, changing nothing, a file that lacks a parameter or holds one
+// with another shape, and returns the file's metadata.
+func (n *VelocityNet) Load(path string) (map[string]string, error) {
+	return LoadParams(path, n.params)
+}
