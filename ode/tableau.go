@@ -278,6 +278,9 @@ func checkDense(name string, tab *Tableau, trees []*tree, phi [][]float64) error
 		if t.order > d.Order {
 			break
 		}
+		if t.order > deg {
+			return fmt.Errorf("%w: %q: polynomials of degree %d cannot have order %d", ErrTableauDense, name, deg, d.Order)
+		}
 		for m := 1; m <= deg; m++ {
 			sum, abs := 0.0, 0.0
 			for i := range s {
@@ -293,9 +296,6 @@ func checkDense(name string, tab *Tableau, trees []*tree, phi [][]float64) error
 				return fmt.Errorf("%w: %q: tree %s of order %d, coefficient of theta^%d: %v, want %v",
 					ErrTableauDense, name, t, t.order, m, sum, want)
 			}
-		}
-		if t.order > deg {
-			return fmt.Errorf("%w: %q: polynomials of degree %d cannot have order %d", ErrTableauDense, name, deg, d.Order)
 		}
 	}
 	return nil
