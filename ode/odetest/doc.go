@@ -20,7 +20,9 @@
 //
 // # Contracts
 //
-// Counter counts field evaluations independently of the solver's own Stats.
+// Counter counts field evaluations independently of the solver's own Stats,
+// and FieldEvals says how many a solve should make, from its stage count,
+// step counts and FSAL reuse.
 // Contract checks, on every evaluation, what ode.VectorField promises a field
 // (equal lengths, no aliasing, times inside the span). CheckField checks what a
 // field promises a solver (it writes all of dst, leaves x alone, is

@@ -296,3 +296,29 @@ func TestCompareFields(t *testing.T) {
 		t.Errorf("distance = %v, want 1", d)
 	}
 }
+
+// TestFieldEvalsFormula checks the formula on counts known from elsewhere:
+// classical RK4 makes 4 evaluations per fixed step; SciPy's RK45 (DOPRI5,
+// FSAL) on the tutorial problem at rtol 1e-6 made 92 evaluations for 14
+// accepted and 1 rejected step (testdata/scipy/rk45.json), i.e. 2 + 6·15
+// with Hairer's initial step as the extra one; Heun with Hairer's initial
+// step evaluates k1 at T0 and after each accepted step but the last, k2 in
+// every attempt.
+func TestFieldEvalsFormula(t *testing.T) {
+	for _, c := range []struct {
+		m     *ode.Tableau
+		st    ode.Stats
+		extra int
+		want  int
+	}{
+		{ode.RK4, ode.Stats{Steps: 10, Accepted: 10}, 0, 40},
+		{ode.DOPRI5, ode.Stats{Steps: 15, Accepted: 14, Rejected: 1}, 1, 92},
+		{ode.Heun, ode.Stats{Steps: 5, Accepted: 3, Rejected: 2}, 1, 5 + 3 + 1},
+		{ode.BS3, ode.Stats{Steps: 4, Accepted: 4}, 0, 3*4 + 1},
+		{ode.Euler, ode.Stats{}, 0, 0},
+	} {
+		if got := odetest.FieldEvals(c.m, c.st, c.extra); got != c.want {
+			t.Errorf("%s %+v extra %d: %d, want %d", c.m.Name, c.st, c.extra, got, c.want)
+		}
+	}
+}
