@@ -68,11 +68,12 @@ func TestInitialStepStaysInSpan(t *testing.T) {
 	}
 }
 
-// textbookRK integrates p with n uniform steps of the explicit Runge–Kutta
-// method m, written straight from the definition (stage by stage, term by
-// term, every stage evaluated, no FSAL reuse): the reference against which
-// the optimised stepper is compared.
-func textbookRK(m *ode.Tableau, p odetest.Problem, n int) []float64 {
+// textbookRK integrates p with the explicit Runge–Kutta method m on the
+// given grid (grid[0] == T0, last == T1), written straight from the
+// definition: stage by stage, term by term, every stage evaluated, no FSAL
+// reuse. It is the reference against which the optimised stepper is
+// compared.
+func textbookRK(m *ode.Tableau, p odetest.Problem, grid []float64) []float64 {
 	s, d := len(m.C), len(p.X0)
 	x := append([]float64(nil), p.X0...)
 	k := make([][]float64, s)
@@ -80,9 +81,8 @@ func textbookRK(m *ode.Tableau, p odetest.Problem, n int) []float64 {
 		k[i] = make([]float64, d)
 	}
 	y := make([]float64, d)
-	for j := 0; j < n; j++ {
-		t0 := p.T0 + (p.T1-p.T0)*float64(j)/float64(n)
-		t1 := p.T0 + (p.T1-p.T0)*float64(j+1)/float64(n)
+	for j := 0; j+1 < len(grid); j++ {
+		t0, t1 := grid[j], grid[j+1]
 		h := t1 - t0
 		for i := 0; i < s; i++ {
 			copy(y, x)
@@ -103,19 +103,45 @@ func textbookRK(m *ode.Tableau, p odetest.Problem, n int) []float64 {
 }
 
 // TestTextbookRK compares every method's fixed-step solve with textbookRK on
-// every table problem. The two differ only in the order of floating-point
-// operations (and FSAL reuse, which is exact), so they must agree to
-// round-off: 100 steps of a few operations each, 1e-12 relative to
-// max(1, |x|), about 50 ulps per step at most.
+// every table problem, on the uniform grid of Settings.Steps (whose points
+// t_k = T0 + (T1−T0)·k/N it builds the same way) and on a graded
+// non-uniform Settings.Grid, t_k = T0 + (T1−T0)·(k/N)², forward and
+// backward. The two differ only in the order of floating-point operations
+// (and FSAL reuse, which is exact), so they must agree to round-off: 100
+// steps of a few operations each, 1e-12 relative to max(1, |x|), about 50
+// ulps per step at most.
 func TestTextbookRK(t *testing.T) {
 	const n = 100
 	for _, tp := range problems(t) {
-		for _, m := range ode.Methods() {
-			want := textbookRK(m, tp.Problem, n)
-			got := solve(t, m, tp.ODE(), &ode.Settings{Steps: n}).X
-			scale := math.Max(1, maxAbsErr(want, make([]float64, len(want))))
-			if d := maxAbsErr(got, want); d > 1e-12*scale {
-				t.Errorf("%s on %s: solver %v, textbook %v (diff %.3g)", m.Name, tp.Name, got, want, d)
+		for _, back := range []bool{false, true} {
+			p := tp.Problem
+			if back {
+				p.T0, p.T1, p.X0 = tp.T1, tp.T0, tp.ExactAt(tp.T1)
+			}
+			uniform := make([]float64, n+1)
+			graded := make([]float64, n+1)
+			for k := range uniform {
+				f := float64(k) / n
+				uniform[k] = p.T0 + (p.T1-p.T0)*float64(k)/n
+				graded[k] = p.T0 + (p.T1-p.T0)*f*f
+			}
+			uniform[n], graded[n] = p.T1, p.T1
+			for _, m := range ode.Methods() {
+				for _, c := range []struct {
+					name string
+					grid []float64
+					set  *ode.Settings
+				}{
+					{"steps", uniform, &ode.Settings{Steps: n}},
+					{"graded grid", graded, &ode.Settings{Grid: graded}},
+				} {
+					want := textbookRK(m, p, c.grid)
+					got := solve(t, m, p.ODE(), c.set).X
+					scale := math.Max(1, maxAbsErr(want, make([]float64, len(want))))
+					if d := maxAbsErr(got, want); d > 1e-12*scale {
+						t.Errorf("%s %s on %s (backward %v): solver %v, textbook %v (diff %.3g)", m.Name, c.name, tp.Name, back, got, want, d)
+					}
+				}
 			}
 		}
 	}
