@@ -4,7 +4,7 @@ import "math"
 
 // Arenstorf is the restricted three-body problem in the rotating frame of two
 // bodies of reduced masses μ' = 1 − μ and μ, as in Hairer, Nørsett & Wanner,
-// Solving Ordinary Differential Equations I, 2nd ed., Section II.0, eq. (0.1):
+// Solving Ordinary Differential Equations I, 2nd ed., Section II.0:
 //
 //	y1'' = y1 + 2 y2' − μ' (y1 + μ)/D1 − μ (y1 − μ')/D2,
 //	y2'' = y2 − 2 y1' − μ' y2/D1 − μ y2/D2,
@@ -23,9 +23,9 @@ type Arenstorf struct {
 	Mu float64
 }
 
-// Constants of the Arenstorf orbit, HNW I, Section II.0, eqs. (0.1)–(0.2):
-// the mass ratio, the initial velocity y2'(0) and the period, to the 30
-// digits printed there (float64 keeps about 17).
+// Constants of the Arenstorf orbit, HNW I, Section II.0: the mass ratio,
+// and the initial velocity y2'(0) and the period to the 30 digits printed
+// there (float64 keeps about 17).
 const (
 	ArenstorfMu     = 0.012277471
 	ArenstorfV0     = -2.00158510637908252240537862224
@@ -33,7 +33,7 @@ const (
 )
 
 // ArenstorfX0 returns, in a new slice, the initial values of the periodic
-// orbit, HNW I, II.0, eq. (0.2): y1(0) = 0.994, y2(0) = 0, y1'(0) = 0,
+// orbit, HNW I, II.0: y1(0) = 0.994, y2(0) = 0, y1'(0) = 0,
 // y2'(0) = ArenstorfV0.
 func ArenstorfX0() []float64 {
 	return []float64{0.994, 0, 0, ArenstorfV0}

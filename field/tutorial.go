@@ -6,8 +6,9 @@ import "math"
 //
 //	dx/dt = (x + t² − 2)/(t + 1),
 //
-// applied to each component of the state independently. The tutorial
-// integrates it from x(0) = 2 on [0, 5] with Euler's method.
+// applied to each component of the state independently. The tutorial uses
+// it to illustrate Euler's method; the catalogue (Problems) poses it with
+// x(0) = 2 on [0, 5].
 //
 // The field has a pole at t = −1 and is only defined for t > −1; Eval at
 // t ≤ −1 gives infinities or NaNs. The zero value is ready to use.

@@ -59,8 +59,8 @@ def tutorial_exact(t):
 
 
 # Arenstorf orbit: restricted three-body problem, Hairer, Norsett & Wanner,
-# Solving ODEs I, 2nd ed., Section II.0, eq. (0.1) and the periodic initial
-# values (0.2) with period T given to 30 digits there.
+# Solving ODEs I, 2nd ed., Section II.0: the equations, the periodic initial
+# values and the period T, given to 30 digits there.
 ARENSTORF_MU = 0.012277471
 ARENSTORF_T = 17.0652165601579625588917206249
 ARENSTORF_X0 = [0.994, 0.0, 0.0, -2.00158510637908252240537862224]
