@@ -8,8 +8,8 @@ type Float interface{ ~float32 | ~float64 }
 // VectorField is the right-hand side f of dx/dt = f(t, x).
 //
 // Eval writes f(t, x) into dst. The solver guarantees len(dst) == len(x) and
-// that dst and x never alias; Eval must not retain either slice after it
-// returns, because the solver reuses both buffers for the next evaluation.
+// that dst and x never alias; Eval must not modify x, nor retain either
+// slice after it returns, because the solver reuses both buffers.
 // Time is always float64; the state keeps its own element type, so a float32
 // batch of 256×784 images is evaluated without any copy through float64.
 type VectorField[T Float] interface {
