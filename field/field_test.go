@@ -450,9 +450,6 @@ func TestProblems(t *testing.T) {
 // 1.4e-6 (the orbit amplifies errors strongly near the Moon). The bound
 // 3e-7 sits between the two, so a constant wrong in its tenth digit fails.
 func TestArenstorfPeriod(t *testing.T) {
-	if testing.Short() {
-		t.Skip("about 10^4 field evaluations; the SciPy parity test in solvers_test covers the orbit")
-	}
 	p, _ := field.ProblemByName("arenstorf")
 	res, err := ode.Solve(t.Context(), p.ODE(), &ode.Settings{RTol: 1e-12, ATol: 1e-12}, ode.DOPRI5)
 	if err != nil {
