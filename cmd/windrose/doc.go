@@ -1,0 +1,29 @@
+// Command windrose is the command-line face of the windrose library: each
+// subcommand parses its flags and calls the library's packages.
+//
+// Usage:
+//
+//	windrose <command> [flags]
+//	windrose help [command]
+//
+// Commands:
+//
+//	solve   solve a built-in problem of package field with any method of
+//	        package ode, and report the final state, the error against the
+//	        exact solution where one is known, the work done and the wall time
+//
+// Run "windrose help <command>" for a command's flags.
+//
+// # Exit status
+//
+// 0 on success (and for help), 2 for a usage error (an unknown command, an
+// unknown method or problem name, a bad or missing flag value, a combination
+// of flags that does not make sense), 1 for a failure at run time (a solve
+// that stops early, a file that cannot be written).
+//
+// # Adding a command
+//
+// A command lives in its own file, NAME.go, with its own flag.FlagSet: it
+// declares a command value and registers it from an init function. main.go
+// does not change.
+package main
