@@ -21,6 +21,7 @@ type product struct {
 	c              []float32
 	ldc            int
 	kern           kernel
+	asmPack        bool // pack full micro-panels with assembly
 }
 
 // chunksPerThread is how many pieces of C each goroutine gets on average.
@@ -77,14 +78,14 @@ func (p *product) runSharedA(threads, mPanels, nPanels int) {
 		i0 := piece % mBlocks * mcMax
 		depth := min(kc, p.k-p0)
 		rows := min(mcMax, p.m-i0)
-		packA(a[p0*mPad+i0*depth:], p.a, p.lda, p.aTrans, i0, rows, p0, depth)
+		packA(a[p0*mPad+i0*depth:], p.a, p.lda, p.aTrans, i0, rows, p0, depth, p.asmPack)
 	}
 	doChunk := func(bbuf []float32, chunk int) {
 		j0 := chunk * cw
 		cols := min(cw, p.n-j0)
 		for p0 := 0; p0 < p.k; p0 += kc {
 			depth := min(kc, p.k-p0)
-			packB(bbuf, p.b, p.ldb, p.bTrans, p0, depth, j0, cols)
+			packB(bbuf, p.b, p.ldb, p.bTrans, p0, depth, j0, cols, p.asmPack)
 			beta := p.beta
 			if p0 > 0 {
 				beta = 1
@@ -116,14 +117,14 @@ func (p *product) runSharedB(threads, mPanels, nPanels int) {
 		j0 := piece % nBlocks * ncMax
 		depth := min(kc, p.k-p0)
 		cols := min(ncMax, p.n-j0)
-		packB(b[p0*nPad+j0*depth:], p.b, p.ldb, p.bTrans, p0, depth, j0, cols)
+		packB(b[p0*nPad+j0*depth:], p.b, p.ldb, p.bTrans, p0, depth, j0, cols, p.asmPack)
 	}
 	doChunk := func(abuf []float32, chunk int) {
 		i0 := chunk * ch
 		rows := min(ch, p.m-i0)
 		for p0 := 0; p0 < p.k; p0 += kc {
 			depth := min(kc, p.k-p0)
-			packA(abuf, p.a, p.lda, p.aTrans, i0, rows, p0, depth)
+			packA(abuf, p.a, p.lda, p.aTrans, i0, rows, p0, depth, p.asmPack)
 			beta := p.beta
 			if p0 > 0 {
 				beta = 1

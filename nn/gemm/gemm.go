@@ -36,7 +36,7 @@ type Implementation struct {
 // on an illegal transpose, a negative dimension, a leading dimension
 // smaller than its row width, or a slice too short for its matrix.
 func (impl Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemm(impl.threads(), bestKernel, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemm(impl.threads(), false, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // threads returns the goroutine budget of impl.
@@ -48,9 +48,9 @@ func (impl Implementation) threads() int {
 }
 
 // sgemm checks the arguments like gonum's Sgemm, handles the cases that do
-// not touch A and B, and hands the product to the blocked driver running
-// micro-kernel kern.
-func sgemm(threads int, kern kernel, tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// not touch A and B, and hands the product to the blocked driver. pureGo
+// forces the pure-Go micro-kernel and packing (for tests and benchmarks).
+func sgemm(threads int, pureGo bool, tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	aTrans := isTrans(tA)
 	bTrans := isTrans(tB)
 	if m < 0 {
@@ -113,7 +113,11 @@ func sgemm(threads int, kern kernel, tA, tB blas.Transpose, m, n, k int, alpha f
 		alpha: alpha, a: a, lda: lda,
 		b: b, ldb: ldb,
 		beta: beta, c: c, ldc: ldc,
-		kern: kern,
+		kern:    bestKernel,
+		asmPack: asmKernel,
+	}
+	if pureGo {
+		p.kern, p.asmPack = kernelGeneric, false
 	}
 	p.run(threads)
 }

@@ -10,15 +10,14 @@ import (
 	"github.com/windrose/windrose/nn/gemm/gemmtest"
 )
 
-// kernelImpl is Implementation with a chosen micro-kernel, so that one test
-// run checks the assembly and the pure-Go kernels.
-type kernelImpl struct {
+// pureGoImpl is Implementation forced onto the pure-Go micro-kernel and
+// packing, so that one test run checks the assembly and the pure-Go code.
+type pureGoImpl struct {
 	threads int
-	kern    kernel
 }
 
-func (ki kernelImpl) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemm(Implementation{Threads: ki.threads}.threads(), ki.kern, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+func (pg pureGoImpl) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemm(Implementation{Threads: pg.threads}.threads(), true, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 func TestSgemm(t *testing.T) {
@@ -39,7 +38,7 @@ func TestSgemmOversubscribed(t *testing.T) {
 // TestSgemmGeneric forces the pure-Go micro-kernel, the one of the noasm
 // build and of other architectures.
 func TestSgemmGeneric(t *testing.T) {
-	gemmtest.TestSgemm(t, kernelImpl{kern: kernelGeneric})
+	gemmtest.TestSgemm(t, pureGoImpl{})
 }
 
 func TestAsmKernelSelected(t *testing.T) {

@@ -16,8 +16,9 @@ package gemm
 // and the extra results are simply not stored.
 
 // packA packs rows [i0, i0+rows) and depth [p0, p0+depth) of op(A) into dst,
-// which must hold ceil(rows/mr)*mr*depth values.
-func packA(dst, a []float32, lda int, trans bool, i0, rows, p0, depth int) {
+// which must hold ceil(rows/mr)*mr*depth values. With asm set, full
+// micro-panels go to the assembly routines where there are some.
+func packA(dst, a []float32, lda int, trans bool, i0, rows, p0, depth int, asm bool) {
 	for ir := 0; ir < rows; ir += mr {
 		mb := min(mr, rows-ir)
 		d := dst[:mr*depth]
@@ -42,13 +43,17 @@ func packA(dst, a []float32, lda int, trans bool, i0, rows, p0, depth int) {
 			}
 		case mb == mr:
 			// op(A)(i, p) = a[i*lda + p]: interleave six rows.
+			start := 0
+			if asm {
+				start = packPanelANoTrans(d, a[i*lda+p0:], lda, depth)
+			}
 			r0 := a[i*lda+p0:][:depth]
 			r1 := a[(i+1)*lda+p0:][:depth]
 			r2 := a[(i+2)*lda+p0:][:depth]
 			r3 := a[(i+3)*lda+p0:][:depth]
 			r4 := a[(i+4)*lda+p0:][:depth]
 			r5 := a[(i+5)*lda+p0:][:depth]
-			for p := range depth {
+			for p := start; p < depth; p++ {
 				dp := (*[mr]float32)(d[p*mr:])
 				dp[0] = r0[p]
 				dp[1] = r1[p]
@@ -70,8 +75,8 @@ func packA(dst, a []float32, lda int, trans bool, i0, rows, p0, depth int) {
 }
 
 // packB packs depth [p0, p0+depth) and columns [j0, j0+cols) of op(B) into
-// dst, which must hold ceil(cols/nr)*nr*depth values.
-func packB(dst, b []float32, ldb int, trans bool, p0, depth, j0, cols int) {
+// dst, which must hold ceil(cols/nr)*nr*depth values. asm is as for packA.
+func packB(dst, b []float32, ldb int, trans bool, p0, depth, j0, cols int, asm bool) {
 	for jr := 0; jr < cols; jr += nr {
 		nb := min(nr, cols-jr)
 		d := dst[:nr*depth]
@@ -81,6 +86,9 @@ func packB(dst, b []float32, ldb int, trans bool, p0, depth, j0, cols int) {
 		case !trans && nb == nr:
 			// op(B)(p, j) = b[p*ldb + j]: each depth step is one
 			// 16-value copy.
+			if asm && packPanelBNoTrans(d, b[p0*ldb+j:], ldb, depth) == depth {
+				continue
+			}
 			for p := range depth {
 				off := (p0+p)*ldb + j
 				*(*[nr]float32)(d[p*nr:]) = *(*[nr]float32)(b[off : off+nr])
@@ -98,13 +106,17 @@ func packB(dst, b []float32, ldb int, trans bool, p0, depth, j0, cols int) {
 			if nb < nr {
 				clear(d)
 			}
+			start := 0
+			if asm && nb == nr {
+				start = packPanelBTrans(d, b[j*ldb+p0:], ldb, depth)
+			}
 			c := 0
 			for ; c+4 <= nb; c += 4 {
 				r0 := b[(j+c)*ldb+p0:][:depth]
 				r1 := b[(j+c+1)*ldb+p0:][:depth]
 				r2 := b[(j+c+2)*ldb+p0:][:depth]
 				r3 := b[(j+c+3)*ldb+p0:][:depth]
-				for p := range depth {
+				for p := start; p < depth; p++ {
 					dp := (*[4]float32)(d[p*nr+c:])
 					dp[0] = r0[p]
 					dp[1] = r1[p]
@@ -114,8 +126,8 @@ func packB(dst, b []float32, ldb int, trans bool, p0, depth, j0, cols int) {
 			}
 			for ; c < nb; c++ {
 				row := b[(j+c)*ldb+p0:][:depth]
-				for p, v := range row {
-					d[p*nr+c] = v
+				for p := start; p < depth; p++ {
+					d[p*nr+c] = row[p]
 				}
 			}
 		}

@@ -1,0 +1,53 @@
+// Copyright ©2026 The windrose Authors. All rights reserved.
+
+//go:build !noasm && amd64
+
+package gemm
+
+//go:noescape
+func packA6NT(depth4 int, a *float32, lda int, dst *float32)
+
+//go:noescape
+func packB16T(depth4 int, b *float32, ldb int, dst *float32)
+
+//go:noescape
+func packB16NT(depth int, b *float32, ldb int, dst *float32)
+
+// packPanelANoTrans packs the first depth steps of six rows of a (row
+// stride lda) into d, as many as the assembly routine does (a multiple of
+// four), and returns that number; pack.go does the rest.
+func packPanelANoTrans(d, a []float32, lda, depth int) int {
+	n := depth &^ 3
+	if n == 0 || !asmKernel {
+		return 0
+	}
+	_ = a[(mr-1)*lda+n-1]
+	_ = d[mr*n-1]
+	packA6NT(n/4, &a[0], lda, &d[0])
+	return n
+}
+
+// packPanelBTrans packs the first depth steps of sixteen rows of b (the
+// rows of Bᵀ, stride ldb) into d like packPanelANoTrans.
+func packPanelBTrans(d, b []float32, ldb, depth int) int {
+	n := depth &^ 3
+	if n == 0 || !asmKernel {
+		return 0
+	}
+	_ = b[(nr-1)*ldb+n-1]
+	_ = d[nr*n-1]
+	packB16T(n/4, &b[0], ldb, &d[0])
+	return n
+}
+
+// packPanelBNoTrans packs depth rows of sixteen columns of b (stride ldb)
+// into d and returns depth, or 0 without assembly.
+func packPanelBNoTrans(d, b []float32, ldb, depth int) int {
+	if depth == 0 || !asmKernel {
+		return 0
+	}
+	_ = b[(depth-1)*ldb+nr-1]
+	_ = d[nr*depth-1]
+	packB16NT(depth, &b[0], ldb, &d[0])
+	return depth
+}
