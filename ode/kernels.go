@@ -179,7 +179,7 @@ func errNorm[T Float](c []float64, k [][]T, xo, xn []T, rtol, atol float64, atol
 	}
 	xn = xn[:n]
 	var buf [normBlock]float64
-	var s0, s1 float64 // two partial sums halve the add latency chain
+	sum := 0.0
 	for lo := 0; lo < n; lo += normBlock {
 		hi := min(lo+normBlock, n)
 		e := buf[:hi-lo]
@@ -199,33 +199,50 @@ func errNorm[T Float](c []float64, k [][]T, xo, xn []T, rtol, atol float64, atol
 				}
 			}
 		}
-		xo, xn := xo[lo:hi], xn[lo:hi]
-		xo, xn = xo[:len(e)], xn[:len(e)]
 		if atolVec == nil {
-			for i := range e {
-				sc := atol + rtol*max(math.Abs(float64(xo[i])), math.Abs(float64(xn[i])))
-				r := e[i] / sc
-				if i&1 == 0 {
-					s0 += r * r
-				} else {
-					s1 += r * r
-				}
-			}
+			sum += sumSqScaled(e, xo[lo:hi], xn[lo:hi], rtol, atol)
 		} else {
-			av := atolVec[lo:hi]
-			av = av[:len(e)]
-			for i := range e {
-				sc := av[i] + rtol*max(math.Abs(float64(xo[i])), math.Abs(float64(xn[i])))
-				r := e[i] / sc
-				if i&1 == 0 {
-					s0 += r * r
-				} else {
-					s1 += r * r
-				}
-			}
+			sum += sumSqScaledVec(e, xo[lo:hi], xn[lo:hi], rtol, atolVec[lo:hi])
 		}
 	}
-	return math.Sqrt((s0 + s1) / float64(n))
+	return math.Sqrt(sum / float64(n))
+}
+
+// sumSqScaled returns Σ_i (e_i/(atol + rtol·max(|xo_i|, |xn_i|)))². Two
+// partial sums halve the chain of dependent additions.
+func sumSqScaled[T Float](e []float64, xo, xn []T, rtol, atol float64) float64 {
+	xo, xn = xo[:len(e)], xn[:len(e)]
+	var s0, s1 float64
+	i := 0
+	for ; i+1 < len(e); i += 2 {
+		r0 := e[i] / (atol + rtol*max(math.Abs(float64(xo[i])), math.Abs(float64(xn[i]))))
+		r1 := e[i+1] / (atol + rtol*max(math.Abs(float64(xo[i+1])), math.Abs(float64(xn[i+1]))))
+		s0 += r0 * r0
+		s1 += r1 * r1
+	}
+	if i < len(e) {
+		r := e[i] / (atol + rtol*max(math.Abs(float64(xo[i])), math.Abs(float64(xn[i]))))
+		s0 += r * r
+	}
+	return s0 + s1
+}
+
+// sumSqScaledVec is sumSqScaled with one absolute tolerance per component.
+func sumSqScaledVec[T Float](e []float64, xo, xn []T, rtol float64, atol []float64) float64 {
+	xo, xn, atol = xo[:len(e)], xn[:len(e)], atol[:len(e)]
+	var s0, s1 float64
+	i := 0
+	for ; i+1 < len(e); i += 2 {
+		r0 := e[i] / (atol[i] + rtol*max(math.Abs(float64(xo[i])), math.Abs(float64(xn[i]))))
+		r1 := e[i+1] / (atol[i+1] + rtol*max(math.Abs(float64(xo[i+1])), math.Abs(float64(xn[i+1]))))
+		s0 += r0 * r0
+		s1 += r1 * r1
+	}
+	if i < len(e) {
+		r := e[i] / (atol[i] + rtol*max(math.Abs(float64(xo[i])), math.Abs(float64(xn[i]))))
+		s0 += r * r
+	}
+	return s0 + s1
 }
 
 // rmsScaled returns the RMS of v_i/(atol_i + rtol·|x_i|)·scale, the norm of
