@@ -17,7 +17,9 @@ type Settings struct {
 	Grid []float64
 
 	// RTol > 0 selects adaptive stepping with this relative tolerance; the
-	// method must have an error estimate (Tableau.BErr).
+	// method must have an error estimate (Tableau.BErr). With a float32
+	// state, tolerances much below float32's epsilon (1.2e-7) ask the
+	// controller to resolve rounding noise and cost many small steps.
 	RTol float64
 	// ATol is the scalar absolute tolerance (adaptive); 0 means none, which
 	// is only safe when no component of the solution passes through zero.
