@@ -119,10 +119,11 @@ func (s *Solver[T]) adaptive(ctx context.Context, p Problem[T], set *Settings) (
 				hAbs *= minFactor
 				continue
 			}
+			s.nfSet = false
 			hAbs *= max(minFactor, safety*math.Pow(norm, expo))
 		}
 		s.prepareAccept(f, tNew, set.SaveAt, dir)
-		s.accept(f, t, h, tNew, set.SaveAt, dir)
+		s.accept(t, h, tNew, set.SaveAt, dir)
 		t = tNew
 		if err := s.observe(t); err != nil {
 			return s.stop(Stopped, err)

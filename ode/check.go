@@ -54,8 +54,8 @@ func (s *Solver[T]) check(p Problem[T], set *Settings) error {
 		}
 	}
 	if set.RTol > 0 {
-		if s.tab.BErr == nil {
-			return invalid("adaptive stepping (RTol > 0) needs an error estimate, and method %q has no BErr", s.tab.Name)
+		if !s.adapt {
+			return invalid("adaptive stepping (RTol > 0) needs an error estimate, and method %q has no BErr", s.name)
 		}
 		if !isFinite(set.RTol) {
 			return invalid("RTol = %v", set.RTol)

@@ -45,7 +45,7 @@ func (s *Solver[T]) fixed(ctx context.Context, p Problem[T], set *Settings) (*Re
 			return s.stop(NonFinite, &nf)
 		}
 		s.prepareAccept(p.Field, tNew, set.SaveAt, dir)
-		s.accept(p.Field, t, h, tNew, set.SaveAt, dir)
+		s.accept(t, h, tNew, set.SaveAt, dir)
 		t = tNew
 		if err := s.observe(t); err != nil {
 			return s.stop(Stopped, err)

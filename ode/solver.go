@@ -18,6 +18,8 @@ type Solver[T Float] struct {
 	Observer func(t float64, x []T) error
 
 	tab   *Tableau
+	name  string // the method's name and whether it has BErr, copied so
+	adapt bool   // that later edits of the tableau cannot desynchronize them
 	dim   int
 	s     int // number of stages
 	fsal  bool
@@ -69,6 +71,8 @@ func NewSolver[T Float](m *Tableau, dim int) *Solver[T] {
 	s := len(m.C)
 	sv := &Solver[T]{
 		tab:   m,
+		name:  m.Name,
+		adapt: m.BErr != nil,
 		dim:   dim,
 		s:     s,
 		fsal:  m.FSAL,
@@ -296,7 +300,7 @@ func (s *Solver[T]) diagnose(t, h, tNew float64) (NonFiniteError, bool) {
 }
 
 // accept records dense output for the step (t, tNew] and advances the state.
-func (s *Solver[T]) accept(f VectorField[T], t, h, tNew float64, saveAt []float64, dir float64) {
+func (s *Solver[T]) accept(t, h, tNew float64, saveAt []float64, dir float64) {
 	s.res.Stats.Accepted++
 	s.saveUpTo(t, tNew, h, saveAt, dir)
 	s.x, s.xNew = s.xNew, s.x
