@@ -397,7 +397,7 @@ func TestPanics(t *testing.T) {
 	})
 	mustPanic(t, "nil context", "nil context", func() {
 		//lint:ignore SA1012 the nil context is the point of the test
-		s.Solve(nil, p, &ode.Settings{Steps: 1}) //nolint:staticcheck
+		s.Solve(nil, p, &ode.Settings{Steps: 1})
 	})
 	mustPanic(t, "nil method", "nil method", func() { ode.NewSolver[float64](nil, 1) })
 	mustPanic(t, "negative dim", "negative dimension", func() { ode.NewSolver[float32](ode.RK4, -1) })
