@@ -63,21 +63,16 @@ func (c *cpuBackend) LinearBackward(dx, dw, db, dy, x, w *Tensor) {
 func (c *cpuBackend) SiLU(y, x *Tensor) {
 	xd, yd := x.Data, y.Data
 	parallelFor(len(xd), elemGrain, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			v := xd[i]
-			yd[i] = v * sigmoid(v)
-		}
+		siluAffine(yd[lo:hi], xd[lo:hi], 1, 0)
 	})
 }
 
+// SiLUBackward is GroupNorm+SiLU's first backward pass with the identity
+// normalisation (mean 0, 1/std 1, γ 1, β 0).
 func (c *cpuBackend) SiLUBackward(dx, dy, x *Tensor) {
 	xd, dyd, dxd := x.Data, dy.Data, dx.Data
 	parallelFor(len(xd), elemGrain, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			v := xd[i]
-			s := sigmoid(v)
-			dxd[i] = dyd[i] * s * (1 + v*(1-s))
-		}
+		gnSiluBwd(dxd[lo:hi], xd[lo:hi], dyd[lo:hi], 0, 1, 1, 0)
 	})
 }
 
@@ -88,12 +83,7 @@ func (c *cpuBackend) FiLM(y, h, ss *Tensor) {
 	parallelFor(B*C, grainFor(hw), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			b, ch := i/C, i%C
-			scale := 1 + sd[b*2*C+ch]
-			shift := sd[b*2*C+C+ch]
-			src, dst := hd[i*hw:(i+1)*hw], yd[i*hw:(i+1)*hw]
-			for p, v := range src {
-				dst[p] = v*scale + shift
-			}
+			affine(yd[i*hw:(i+1)*hw], hd[i*hw:(i+1)*hw], 1+sd[b*2*C+ch], sd[b*2*C+C+ch])
 		}
 	})
 }
@@ -105,22 +95,14 @@ func (c *cpuBackend) FiLMBackward(dh, dss, dy, h, ss *Tensor) {
 	parallelFor(B*C, grainFor(hw), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			b, ch := i/C, i%C
-			scale := 1 + sd[b*2*C+ch]
-			g, hv := dyd[i*hw:(i+1)*hw], hd[i*hw:(i+1)*hw]
-			var gs, gh float64
-			for p, v := range g {
-				gs += float64(v)
-				gh += float64(v * hv[p])
-			}
+			g := dyd[i*hw : (i+1)*hw]
 			if dss != nil {
-				dss.Data[b*2*C+ch] = float32(gh)
-				dss.Data[b*2*C+C+ch] = float32(gs)
+				gs, gh := dotSum(g, hd[i*hw:(i+1)*hw])
+				dss.Data[b*2*C+ch] = gh
+				dss.Data[b*2*C+C+ch] = gs
 			}
 			if dh != nil {
-				d := dh.Data[i*hw : (i+1)*hw]
-				for p, v := range g {
-					d[p] = v * scale
-				}
+				affine(dh.Data[i*hw:(i+1)*hw], g, 1+sd[b*2*C+ch], 0)
 			}
 		}
 	})

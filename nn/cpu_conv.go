@@ -41,6 +41,10 @@ func (g *geom) owRange(kw int) (lo, hi int) {
 // dst[r·ld : r·ld+OH·OW], r = kh·KW + kw, row r holding the input value under
 // kernel tap (kh, kw) for every output position (zero where it reads padding).
 func im2col(dst []float32, ld int, x []float32, g *geom) {
+	if g.sameShift() {
+		im2colSame(dst, ld, x, g)
+		return
+	}
 	P := g.OH * g.OW
 	for kh := 0; kh < g.KH; kh++ {
 		for kw := 0; kw < g.KW; kw++ {
@@ -69,10 +73,96 @@ func im2col(dst []float32, ld int, x []float32, g *geom) {
 	}
 }
 
+// sameShift reports whether the convolution has stride 1 and keeps the
+// width (OW = W, "same" padding): then output position q = oh·W + ow reads
+// input position q + (kh−Pad)·W + (kw−Pad), so a tap's whole row of the
+// unrolled matrix is one shifted copy of the plane, except for the
+// columns where ow + kw − Pad leaves [0, W), which wrap around to the
+// neighbouring image row and must read zero instead. One long copy per tap
+// instead of one short copy per tap and output row is what makes im2col
+// cheap for the 3×3 convolutions that dominate the network.
+func (g *geom) sameShift() bool { return g.Stride == 1 && g.OW == g.W }
+
+// shiftSpan returns, for tap (kh, kw) of a sameShift geometry, the offset
+// from output to input index and the range [q0, q1) of output positions
+// whose input row is inside the image (outside it the row reads padding).
+func (g *geom) shiftSpan(kh, kw int) (off, q0, q1 int) {
+	dh, dw := kh-g.Pad, kw-g.Pad
+	oh0, oh1 := max(0, -dh), min(g.OH, g.H-dh)
+	if oh1 < oh0 {
+		oh1 = oh0
+	}
+	return dh*g.W + dw, oh0 * g.OW, oh1 * g.OW
+}
+
+func im2colSame(dst []float32, ld int, x []float32, g *geom) {
+	P := g.OH * g.OW
+	n := g.H * g.W
+	for kh := 0; kh < g.KH; kh++ {
+		for kw := 0; kw < g.KW; kw++ {
+			row := dst[(kh*g.KW+kw)*ld:][:P]
+			off, q0, q1 := g.shiftSpan(kh, kw)
+			clear(row[:q0])
+			clear(row[q1:])
+			if q1 == q0 {
+				continue
+			}
+			// The first and last |kw−Pad| positions of the span may
+			// fall outside the plane; they are wrapped columns anyway.
+			lo, hi := max(q0, -off), min(q1, n-off)
+			clear(row[q0:lo])
+			clear(row[hi:q1])
+			copy(row[lo:hi], x[lo+off:hi+off])
+			zeroWrapped(row[q0:q1], g.OW, kw-g.Pad)
+		}
+	}
+}
+
+// zeroWrapped zeroes, in each row of width ow of span, the columns that a
+// shift by dw columns wraps into the neighbouring image row: the first −dw
+// columns when dw < 0, the last dw when dw > 0.
+func zeroWrapped(span []float32, ow, dw int) {
+	switch {
+	case dw < 0:
+		k := min(-dw, ow)
+		for q := 0; q < len(span); q += ow {
+			for j := range k {
+				span[q+j] = 0
+			}
+		}
+	case dw > 0:
+		k := max(ow-dw, 0)
+		for q := 0; q < len(span); q += ow {
+			for j := k; j < ow; j++ {
+				span[q+j] = 0
+			}
+		}
+	}
+}
+
 // col2im is the adjoint of im2col: it adds the KH·KW rows of src back into
-// the input plane dx (H×W) they were read from.
+// the input plane dx (H×W) they were read from. It may overwrite src.
 func col2im(dx []float32, src []float32, ld int, g *geom) {
 	P := g.OH * g.OW
+	if g.sameShift() {
+		// One contiguous add per tap, after zeroing the wrapped columns in
+		// src (a scratch matrix the caller discards), so that they add
+		// nothing to the neighbouring row they would wrap onto.
+		n := g.H * g.W
+		for kh := 0; kh < g.KH; kh++ {
+			for kw := 0; kw < g.KW; kw++ {
+				row := src[(kh*g.KW+kw)*ld:][:P]
+				off, q0, q1 := g.shiftSpan(kh, kw)
+				if q1 == q0 {
+					continue
+				}
+				zeroWrapped(row[q0:q1], g.OW, kw-g.Pad)
+				lo, hi := max(q0, -off), min(q1, n-off)
+				addTo(dx[lo+off:hi+off], row[lo:hi])
+			}
+		}
+		return
+	}
 	for kh := 0; kh < g.KH; kh++ {
 		for kw := 0; kw < g.KW; kw++ {
 			row := src[(kh*g.KW+kw)*ld:][:P]
@@ -86,10 +176,7 @@ func col2im(dx []float32, src []float32, ld int, g *geom) {
 				seg := row[oh*g.OW : (oh+1)*g.OW]
 				d := dx[ih*g.W : (ih+1)*g.W]
 				if g.Stride == 1 {
-					dd := d[lo+off : hi+off]
-					for i, v := range seg[lo:hi] {
-						dd[i] += v
-					}
+					addTo(d[lo+off:hi+off], seg[lo:hi])
 				} else {
 					for ow := lo; ow < hi; ow++ {
 						d[ow*g.Stride+off] += seg[ow]

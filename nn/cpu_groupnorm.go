@@ -3,10 +3,7 @@ package nn
 import "math"
 
 // GroupNorm (Wu & He, "Group Normalization", ECCV 2018, eq. 1–3) with the
-// biased variance, as torch.nn.GroupNorm. Statistics are accumulated in
-// float64: a group holds up to 8 channels × 784 pixels, and the one-pass
-// E[x²] − E[x]² is exact enough in float64 for any activation range a network
-// produces, while saving a second pass over the group.
+// biased variance, as torch.nn.GroupNorm.
 //
 // Work is spread over the (sample, group) pairs; the optional SiLU is fused
 // into the same pass so that the normalised values are never stored.
@@ -22,32 +19,29 @@ func (c *cpuBackend) GroupNorm(y, x, gamma, beta, stats *Tensor, eps float32, si
 		for i := lo; i < hi; i++ {
 			b, g := i/G, i%G
 			base := (b*C + g*cpg) * HW
-			xs := xd[base : base+n]
-			var s, ss float64
-			for _, v := range xs {
-				f := float64(v)
-				s += f
-				ss += f * f
+			// Two passes (mean, then squared deviations), each a float32
+			// vector sum over one channel plane combined in float64.
+			var s float64
+			for k := 0; k < cpg; k++ {
+				s += float64(sum32(xd[base+k*HW : base+(k+1)*HW]))
 			}
 			mean := s / float64(n)
-			variance := max(ss/float64(n)-mean*mean, 0)
-			rstd := 1 / math.Sqrt(variance+float64(eps))
+			var ss float64
+			for k := 0; k < cpg; k++ {
+				ss += float64(sumSqDev(xd[base+k*HW:base+(k+1)*HW], float32(mean)))
+			}
+			rstd := 1 / math.Sqrt(ss/float64(n)+float64(eps))
 			sd[2*i], sd[2*i+1] = float32(mean), float32(rstd)
 			for k := 0; k < cpg; k++ {
 				ch := g*cpg + k
 				a := float32(float64(gd[ch]) * rstd)
 				sh := float32(float64(bd[ch]) - mean*float64(gd[ch])*rstd)
-				src := xs[k*HW : (k+1)*HW]
+				src := xd[base+k*HW : base+(k+1)*HW]
 				dst := yd[base+k*HW : base+(k+1)*HW]
 				if silu {
-					for p, v := range src {
-						z := v*a + sh
-						dst[p] = z * sigmoid(z)
-					}
+					siluAffine(dst, src, a, sh)
 				} else {
-					for p, v := range src {
-						dst[p] = v*a + sh
-					}
+					affine(dst, src, a, sh)
 				}
 			}
 		}
@@ -58,7 +52,8 @@ func (c *cpuBackend) GroupNorm(y, x, gamma, beta, stats *Tensor, eps float32, si
 // z (through SiLU when fused), dγ = Σ dz·x̂, dβ = Σ dz, and with g = γ·dz,
 // dx = r·(g − mean(g) − x̂·mean(g·x̂)), the means taken over the group. The
 // first pass stores dz in dx (dx may alias dy: each element is read before
-// it is written) and the second turns it into dx.
+// it is written) and the second turns it into dx, as
+// dx = (rγ)·dz − (r²·mean(g·x̂))·x + (r²μ·mean(g·x̂) − r·mean(g)).
 func (c *cpuBackend) GroupNormBackward(dx, dgamma, dbeta, dy, x, gamma, beta, stats *Tensor, silu bool) {
 	B, C := x.Shape[0], x.Shape[1]
 	G := stats.Shape[1]
@@ -90,45 +85,29 @@ func (c *cpuBackend) GroupNormBackward(dx, dgamma, dbeta, dy, x, gamma, beta, st
 				src := xd[base+k*HW : base+(k+1)*HW]
 				gy := dyd[base+k*HW : base+(k+1)*HW]
 				d := dz[k*HW : (k+1)*HW]
-				gm, bt := gd[ch], bd[ch]
 				var sdz, sdzx float32
 				if silu {
-					for p, v := range src {
-						xh := (v - mean) * rstd
-						z := xh*gm + bt
-						s := sigmoid(z)
-						t := gy[p] * s * (1 + z*(1-s))
-						d[p] = t
-						sdz += t
-						sdzx += t * xh
-					}
+					sdz, sdzx = gnSiluBwd(d, src, gy, mean, rstd, gd[ch], bd[ch])
 				} else {
-					for p, v := range src {
-						xh := (v - mean) * rstd
-						t := gy[p]
-						d[p] = t
-						sdz += t
-						sdzx += t * xh
-					}
+					copy(d, gy)
+					sdz, sdzx = dotSum(gy, src)
+					// Σdy·x̂ = r·(Σdy·x − μ·Σdy)
+					sdzx = rstd * (sdzx - mean*sdz)
 				}
 				part[2*(b*C+ch)] = sdzx
 				part[2*(b*C+ch)+1] = sdz
-				sumG += float64(gm) * float64(sdz)
-				sumGX += float64(gm) * float64(sdzx)
+				sumG += float64(gd[ch]) * float64(sdz)
+				sumGX += float64(gd[ch]) * float64(sdzx)
 			}
 			if dx == nil {
 				continue
 			}
-			m1 := float32(sumG / float64(n))
-			m2 := float32(sumGX / float64(n))
+			m1, m2 := sumG/float64(n), sumGX/float64(n)
+			r := float64(rstd)
+			cx := float32(-r * r * m2)
+			cb := float32(r*r*float64(mean)*m2 - r*m1)
 			for k := 0; k < cpg; k++ {
-				gm := gd[g*cpg+k]
-				src := xd[base+k*HW : base+(k+1)*HW]
-				d := dz[k*HW : (k+1)*HW]
-				for p, v := range src {
-					xh := (v - mean) * rstd
-					d[p] = rstd * (gm*d[p] - m1 - xh*m2)
-				}
+				axpbyz(dz[k*HW:(k+1)*HW], xd[base+k*HW:base+(k+1)*HW], rstd*gd[g*cpg+k], cx, cb)
 			}
 		}
 	})

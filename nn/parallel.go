@@ -3,38 +3,48 @@ package nn
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
-// parallelFor calls fn(lo, hi) on contiguous, disjoint subranges that cover
-// [0, n), one per goroutine, using at most runtime.GOMAXPROCS(0) goroutines
-// and never giving a goroutine fewer than grain items: below that the
+// parallelFor calls fn(lo, hi) on disjoint subranges that together cover
+// [0, n), on up to runtime.GOMAXPROCS(0) goroutines (the caller's included).
+// No subrange is shorter than grain items except the last: below that the
 // goroutine start-up (about a microsecond) costs more than it saves. The
-// calling goroutine does the first subrange itself.
+// subranges are handed out on demand, several per goroutine, so that when
+// another process takes one of the cores for a while the other goroutines
+// pick up its share instead of waiting for it (these machines are shared).
 func parallelFor(n, grain int, fn func(lo, hi int)) {
 	if n <= 0 {
 		return
 	}
-	w := runtime.GOMAXPROCS(0)
-	if grain < 1 {
-		grain = 1
-	}
-	if most := n / grain; most < w {
-		w = most
-	}
+	grain = max(grain, 1)
+	w := min(runtime.GOMAXPROCS(0), n/grain)
 	if w <= 1 {
 		fn(0, n)
 		return
 	}
+	// Four subranges per goroutine: enough to rebalance, few enough that
+	// the shared counter is not contended.
+	chunk := max(grain, (n+4*w-1)/(4*w))
+	var next atomic.Int64
+	work := func() {
+		for {
+			lo := int(next.Add(int64(chunk))) - chunk
+			if lo >= n {
+				return
+			}
+			fn(lo, min(lo+chunk, n))
+		}
+	}
 	var wg sync.WaitGroup
 	wg.Add(w - 1)
 	for i := 1; i < w; i++ {
-		lo, hi := n*i/w, n*(i+1)/w
 		go func() {
 			defer wg.Done()
-			fn(lo, hi)
+			work()
 		}()
 	}
-	fn(0, n/w)
+	work()
 	wg.Wait()
 }
 

@@ -1,0 +1,121 @@
+package nn
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func init() {
+	// Tuning aid: WINDROSE_COLS_BUDGET overrides colsBudget in benchmarks.
+	if v, err := strconv.Atoi(os.Getenv("WINDROSE_COLS_BUDGET")); err == nil && v > 0 {
+		colsBudget = v
+	}
+}
+
+// cpuTime returns the user+system CPU time of the process so far: on a
+// shared machine, CPU time per image is steadier than wall time, and the
+// ratio of the two shows how much of the two cores a run actually had.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// trainer is one flow-matching training step of the reference recipe
+// (REFERENCE.md) on the exact VelocityNet: draw t and x0, form x_t and the
+// target, Forward, the reference loss, Backward, AdamW, EMA. The data x1 is
+// random here (nn does not depend on the MNIST reader); the cost does not
+// depend on the values.
+type trainer struct {
+	net       *VelocityNet
+	opt       *AdamW
+	ema       *EMA
+	x1, xt, u *Tensor
+	v, dv     *Tensor
+	t         []float64
+	rng       func() float64
+	norm      func() float64
+}
+
+func newTrainer(cfg Config, batch int) *trainer {
+	rng := newRand(42)
+	net := NewVelocityNet(cfg, rng)
+	tr := &trainer{
+		net: net, opt: NewAdamW(net.Params(), 2e-4), ema: NewEMA(net.Params(), 0.999),
+		x1: randTensor(rng, 0.5, batch, 1, 28, 28), xt: NewTensor(batch, 1, 28, 28), u: NewTensor(batch, 1, 28, 28),
+		v: NewTensor(batch, 1, 28, 28), dv: NewTensor(batch, 1, 28, 28), t: make([]float64, batch),
+		rng: rng.Float64, norm: rng.NormFloat64,
+	}
+	return tr
+}
+
+func (tr *trainer) step() float64 {
+	const tEps, sigmaMin = 1e-5, 0.1 // REFERENCE.md
+	B := len(tr.t)
+	P := tr.x1.Len() / B
+	for b := range tr.t {
+		tb := tEps + (1-2*tEps)*tr.rng()
+		tr.t[b] = tb
+		for p := 0; p < P; p++ {
+			i := b*P + p
+			x0 := tr.norm()
+			x1 := float64(tr.x1.Data[i])
+			tr.xt.Data[i] = float32((1-(1-sigmaMin)*tb)*x0 + tb*x1)
+			tr.u.Data[i] = float32(x1 - (1-sigmaMin)*x0)
+		}
+	}
+	tr.net.Forward(tr.v, tr.xt, tr.t)
+	loss := referenceLoss(tr.dv.Data, tr.v.Data, tr.u.Data, tr.t)
+	tr.net.ZeroGrad()
+	tr.net.Backward(nil, tr.dv)
+	tr.opt.Step()
+	tr.ema.Update(tr.net.Params())
+	return loss
+}
+
+// BenchmarkTrainStep reports images/s of full training steps; allocs/op
+// shows what a step allocates once the buffers are sized (the first step,
+// which sizes them, runs before the timer).
+func BenchmarkTrainStep(b *testing.B) {
+	for _, batch := range []int{64, 256} {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			tr := newTrainer(Config{}, batch)
+			tr.step()
+			b.ReportAllocs()
+			b.ResetTimer()
+			c0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				tr.step()
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "img/s")
+			b.ReportMetric((cpuTime()-c0).Seconds()*1e3/float64(batch*b.N), "cpu-ms/img")
+		})
+	}
+}
+
+// BenchmarkForward reports image-evaluations/s of the exact VelocityNet at
+// batch 256, the sampling workload.
+func BenchmarkForward(b *testing.B) {
+	const batch = 256
+	rng := newRand(43)
+	net := NewVelocityNet(Config{}, rng)
+	x := randTensor(rng, 1, batch, 1, 28, 28)
+	v := NewTensor(batch, 1, 28, 28)
+	ts := make([]float64, batch)
+	for i := range ts {
+		ts[i] = rng.Float64()
+	}
+	net.Forward(v, x, ts)
+	b.ReportAllocs()
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		net.Forward(v, x, ts)
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "img-evals/s")
+	b.ReportMetric((cpuTime()-c0).Seconds()*1e3/float64(batch*b.N), "cpu-ms/img")
+}
