@@ -3,7 +3,6 @@
 package gemm
 
 import (
-	"sync"
 	"sync/atomic"
 )
 
@@ -29,7 +28,8 @@ type product struct {
 // behind without the others waiting for it at the end.
 const chunksPerThread = 4
 
-// run computes the product on at most threads goroutines.
+// job is one product being computed, shared by the goroutines working on
+// it.
 //
 // The parallel scheme keeps the goroutines independent: the smaller of
 // op(A) (m×k) and op(B) (k×n) is packed once, whole, into a buffer all
@@ -39,6 +39,28 @@ const chunksPerThread = 4
 // operands are thus packed exactly once, no two goroutines write the same
 // part of C, and the only waits are one after the shared packing and one
 // at the end.
+type job struct {
+	product
+
+	// shareA is set when op(A) is the shared operand and C is cut into
+	// column chunks; otherwise op(B) is shared and C is cut into rows.
+	shareA bool
+	// pad is the shared operand's rows (shareA) or columns rounded up to
+	// whole micro-panels; a kc-deep block of it starts at p0*pad.
+	pad int
+	// pieces is the number of packing tasks for the shared operand: kc
+	// blocks times blocks of split values of the shared dimension.
+	pieces, split int
+	// chunks is the number of pieces of C, each width values wide (a
+	// multiple of nr or mr).
+	chunks, width int
+	shared        *buffer
+
+	nextPiece, nextChunk atomic.Int64
+	packed, finished     latch
+}
+
+// run computes the product on at most threads goroutines.
 func (p *product) run(threads int) {
 	mPanels := (p.m + mr - 1) / mr
 	nPanels := (p.n + nr - 1) / nr
@@ -55,85 +77,32 @@ func (p *product) run(threads int) {
 			shareA = true
 		}
 	}
+	j := &job{product: *p, shareA: shareA}
+	kBlocks := (p.k + kc - 1) / kc
+	var per int
 	if shareA {
-		p.runSharedA(threads, mPanels, nPanels)
+		j.pad = mPanels * mr
+		j.split = mcMax
+		j.pieces = kBlocks * ((p.m + mcMax - 1) / mcMax)
+		per = chunkPanels(nPanels, threads, ncMax/nr)
+		j.width = per * nr
+		j.chunks = (nPanels + per - 1) / per
 	} else {
-		p.runSharedB(threads, mPanels, nPanels)
+		j.pad = nPanels * nr
+		j.split = ncMax
+		j.pieces = kBlocks * ((p.n + ncMax - 1) / ncMax)
+		per = chunkPanels(mPanels, threads, mcMax/mr)
+		j.width = per * mr
+		j.chunks = (mPanels + per - 1) / per
 	}
-}
+	j.shared = getBuffer(j.pad * p.k)
+	j.packed.init(j.pieces)
+	j.finished.init(j.chunks)
 
-// runSharedA packs all of op(A) and cuts C into column chunks.
-func (p *product) runSharedA(threads, mPanels, nPanels int) {
-	mPad := mPanels * mr
-	kBlocks := (p.k + kc - 1) / kc
-	mBlocks := (p.m + mcMax - 1) / mcMax
-	per := chunkPanels(nPanels, threads, ncMax/nr)
-	cw := per * nr
-	shared := getBuffer(mPad * p.k)
-	defer putBuffer(shared)
-	a := shared.data
-
-	packPiece := func(piece int) {
-		p0 := piece / mBlocks * kc
-		i0 := piece % mBlocks * mcMax
-		depth := min(kc, p.k-p0)
-		rows := min(mcMax, p.m-i0)
-		packA(a[p0*mPad+i0*depth:], p.a, p.lda, p.aTrans, i0, rows, p0, depth, p.asmPack)
-	}
-	doChunk := func(bbuf []float32, chunk int) {
-		j0 := chunk * cw
-		cols := min(cw, p.n-j0)
-		for p0 := 0; p0 < p.k; p0 += kc {
-			depth := min(kc, p.k-p0)
-			packB(bbuf, p.b, p.ldb, p.bTrans, p0, depth, j0, cols, p.asmPack)
-			beta := p.beta
-			if p0 > 0 {
-				beta = 1
-			}
-			ablock := a[p0*mPad:]
-			for i0 := 0; i0 < p.m; i0 += mcMax {
-				rows := min(mcMax, p.m-i0)
-				macroKernel(p.kern, depth, ablock[i0*depth:], rows, bbuf, cols, p.c[i0*p.ldc+j0:], p.ldc, p.alpha, beta)
-			}
-		}
-	}
-	chunks := (nPanels + per - 1) / per
-	parallel(threads, kBlocks*mBlocks, packPiece, chunks, kc*cw, doChunk)
-}
-
-// runSharedB packs all of op(B) and cuts C into row chunks.
-func (p *product) runSharedB(threads, mPanels, nPanels int) {
-	nPad := nPanels * nr
-	kBlocks := (p.k + kc - 1) / kc
-	nBlocks := (p.n + ncMax - 1) / ncMax
-	per := chunkPanels(mPanels, threads, mcMax/mr)
-	ch := per * mr
-	shared := getBuffer(nPad * p.k)
-	defer putBuffer(shared)
-	b := shared.data
-
-	packPiece := func(piece int) {
-		p0 := piece / nBlocks * kc
-		j0 := piece % nBlocks * ncMax
-		depth := min(kc, p.k-p0)
-		cols := min(ncMax, p.n-j0)
-		packB(b[p0*nPad+j0*depth:], p.b, p.ldb, p.bTrans, p0, depth, j0, cols, p.asmPack)
-	}
-	doChunk := func(abuf []float32, chunk int) {
-		i0 := chunk * ch
-		rows := min(ch, p.m-i0)
-		for p0 := 0; p0 < p.k; p0 += kc {
-			depth := min(kc, p.k-p0)
-			packA(abuf, p.a, p.lda, p.aTrans, i0, rows, p0, depth, p.asmPack)
-			beta := p.beta
-			if p0 > 0 {
-				beta = 1
-			}
-			macroKernel(p.kern, depth, abuf, rows, b[p0*nPad:], p.n, p.c[i0*p.ldc:], p.ldc, p.alpha, beta)
-		}
-	}
-	chunks := (mPanels + per - 1) / per
-	parallel(threads, kBlocks*nBlocks, packPiece, chunks, kc*ch, doChunk)
+	goHelpers(min(threads, j.chunks)-1, j)
+	j.work()
+	j.finished.wait()
+	putBuffer(j.shared)
 }
 
 // chunkPanels returns how many micro-panels go into one chunk when panels
@@ -147,40 +116,87 @@ func chunkPanels(panels, threads, limit int) int {
 	return max(1, min(per, limit))
 }
 
-// parallel runs pack(0..pieces-1), then, once every piece is packed,
-// chunk(buf, 0..chunks-1), on threads goroutines (the caller's included)
-// that take pieces and chunks from shared counters. Each goroutine gets its
-// own pooled buffer of privSize values for the chunks.
-func parallel(threads, pieces int, pack func(piece int), chunks, privSize int, chunk func(buf []float32, chunk int)) {
-	threads = min(threads, chunks)
-	var nextPiece, donePieces, nextChunk atomic.Int64
-	packed := make(chan struct{})
-	work := func() {
-		for {
-			i := int(nextPiece.Add(1) - 1)
-			if i >= pieces {
-				break
-			}
-			pack(i)
-			if int(donePieces.Add(1)) == pieces {
-				close(packed)
-			}
+// work takes packing pieces until there are none left, waits until the
+// shared operand is packed, then takes chunks of C until there are none
+// left. A goroutine that starts late finds nothing left to take and
+// touches nothing but the counters.
+func (j *job) work() {
+	for {
+		i := int(j.nextPiece.Add(1) - 1)
+		if i >= j.pieces {
+			break
 		}
-		<-packed
-		buf := getBuffer(privSize)
-		defer putBuffer(buf)
-		for {
-			i := int(nextChunk.Add(1) - 1)
-			if i >= chunks {
-				break
+		j.pack(i)
+		j.packed.add(1)
+	}
+	if int(j.nextChunk.Load()) >= j.chunks {
+		return
+	}
+	j.packed.wait()
+	var buf *buffer
+	for {
+		i := int(j.nextChunk.Add(1) - 1)
+		if i >= j.chunks {
+			break
+		}
+		if buf == nil {
+			// A private kc-deep block of the chunk's operand, then
+			// a scratch tile for the ragged edges.
+			buf = getBuffer(kc*j.width + mr*nr)
+		}
+		j.chunk(buf.data, i)
+		j.finished.add(1)
+	}
+	if buf != nil {
+		putBuffer(buf)
+	}
+}
+
+// pack packs one piece of the shared operand: one kc-deep block of up to
+// split rows of op(A) or columns of op(B).
+func (j *job) pack(piece int) {
+	blocks := (j.m + j.split - 1) / j.split
+	if !j.shareA {
+		blocks = (j.n + j.split - 1) / j.split
+	}
+	p0 := piece / blocks * kc
+	x0 := piece % blocks * j.split
+	depth := min(kc, j.k-p0)
+	dst := j.shared.data[p0*j.pad+x0*depth:]
+	if j.shareA {
+		packA(dst, j.a, j.lda, j.aTrans, x0, min(j.split, j.m-x0), p0, depth, j.asmPack)
+	} else {
+		packB(dst, j.b, j.ldb, j.bTrans, p0, depth, x0, min(j.split, j.n-x0), j.asmPack)
+	}
+}
+
+// chunk computes one chunk of C, using buf for its private packed block
+// and the scratch tile.
+func (j *job) chunk(buf []float32, chunk int) {
+	x0 := chunk * j.width
+	scratch := buf[kc*j.width:][:mr*nr]
+	own := buf[:kc*j.width]
+	for p0 := 0; p0 < j.k; p0 += kc {
+		depth := min(kc, j.k-p0)
+		beta := j.beta
+		if p0 > 0 {
+			beta = 1
+		}
+		shared := j.shared.data[p0*j.pad:]
+		if j.shareA {
+			cols := min(j.width, j.n-x0)
+			packB(own, j.b, j.ldb, j.bTrans, p0, depth, x0, cols, j.asmPack)
+			// Sweep the shared A block by block of mcMax rows, so each
+			// stays in L2 while the chunk's B micro-panels pass
+			// through L1.
+			for i0 := 0; i0 < j.m; i0 += mcMax {
+				rows := min(mcMax, j.m-i0)
+				macroKernel(j.kern, depth, shared[i0*depth:], rows, own, cols, j.c[i0*j.ldc+x0:], j.ldc, j.alpha, beta, scratch)
 			}
-			chunk(buf.data, i)
+		} else {
+			rows := min(j.width, j.m-x0)
+			packA(own, j.a, j.lda, j.aTrans, x0, rows, p0, depth, j.asmPack)
+			macroKernel(j.kern, depth, own, rows, shared, j.n, j.c[x0*j.ldc:], j.ldc, j.alpha, beta, scratch)
 		}
 	}
-	var wg sync.WaitGroup
-	for range threads - 1 {
-		wg.Go(work)
-	}
-	work()
-	wg.Wait()
 }

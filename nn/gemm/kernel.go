@@ -19,8 +19,8 @@ type kernel func(depth int, a, b, c []float32, ldc int, alpha, beta float32)
 //
 // The loop order is the one of Goto and van de Geijn (2008): for each B
 // micro-panel (which then stays in L1) sweep all A micro-panels of the
-// block (which stay in L2).
-func macroKernel(kern kernel, depth int, ap []float32, rows int, bp []float32, cols int, c []float32, ldc int, alpha, beta float32) {
+// block (which stay in L2). scratch holds the mr×nr scratch tile.
+func macroKernel(kern kernel, depth int, ap []float32, rows int, bp []float32, cols int, c []float32, ldc int, alpha, beta float32, scratch []float32) {
 	for jr := 0; jr < cols; jr += nr {
 		nb := min(nr, cols-jr)
 		bpanel := bp[jr*depth : (jr+nr)*depth]
@@ -31,8 +31,8 @@ func macroKernel(kern kernel, depth int, ap []float32, rows int, bp []float32, c
 				kern(depth, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
 				continue
 			}
-			var t [mr * nr]float32
-			kern(depth, apanel, bpanel, t[:], nr, alpha, 0)
+			t := scratch[:mr*nr]
+			kern(depth, apanel, bpanel, t, nr, alpha, 0)
 			for i := range mb {
 				row := c[(ir+i)*ldc+jr:][:nb]
 				ti := t[i*nr:][:nb]

@@ -29,6 +29,9 @@ func packA(dst, a []float32, lda int, trans bool, i0, rows, p0, depth int, asm b
 			// op(A)(i, p) = a[p*lda + i]: each depth step is mb
 			// consecutive values.
 			if mb == mr {
+				if asm && packPanelATrans(d, a[p0*lda+i:], lda, depth) == depth {
+					continue
+				}
 				for p := range depth {
 					off := (p0+p)*lda + i
 					*(*[mr]float32)(d[p*mr:]) = *(*[mr]float32)(a[off : off+mr])

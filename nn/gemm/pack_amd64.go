@@ -8,6 +8,9 @@ package gemm
 func packA6NT(depth4 int, a *float32, lda int, dst *float32)
 
 //go:noescape
+func packA6T(depth int, a *float32, lda int, dst *float32)
+
+//go:noescape
 func packB16T(depth4 int, b *float32, ldb int, dst *float32)
 
 //go:noescape
@@ -49,5 +52,17 @@ func packPanelBNoTrans(d, b []float32, ldb, depth int) int {
 	_ = b[(depth-1)*ldb+nr-1]
 	_ = d[nr*depth-1]
 	packB16NT(depth, &b[0], ldb, &d[0])
+	return depth
+}
+
+// packPanelATrans packs depth steps of six columns of a (the rows of Aᵀ,
+// stride lda) into d and returns depth, or 0 without assembly.
+func packPanelATrans(d, a []float32, lda, depth int) int {
+	if depth == 0 || !asmKernel {
+		return 0
+	}
+	_ = a[(depth-1)*lda+mr-1]
+	_ = d[mr*depth-1]
+	packA6T(depth, &a[0], lda, &d[0])
 	return depth
 }

@@ -169,3 +169,29 @@ loop:
 
 done:
 	RET
+
+// func packA6T(depth int, a *float32, lda int, dst *float32)
+//
+// Packs depth steps of six columns of a row-major Aᵀ (row stride lda) into
+// one micro-panel: dst[p*6 + r] = a[p*lda + r], 24 bytes a step.
+TEXT ·packA6T(SB), NOSPLIT, $0-32
+	MOVQ depth+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ dst+24(FP), DI
+	SHLQ $2, R8
+	TESTQ CX, CX
+	JZ   done
+
+loop:
+	VMOVUPS (SI), X0
+	VMOVSD  16(SI), X1
+	VMOVUPS X0, (DI)
+	VMOVSD  X1, 16(DI)
+	ADDQ R8, SI
+	ADDQ $24, DI
+	DECQ CX
+	JNZ  loop
+
+done:
+	RET

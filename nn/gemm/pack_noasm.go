@@ -8,5 +8,6 @@ package gemm
 // do all the work.
 
 func packPanelANoTrans(d, a []float32, lda, depth int) int { return 0 }
+func packPanelATrans(d, a []float32, lda, depth int) int   { return 0 }
 func packPanelBTrans(d, b []float32, ldb, depth int) int   { return 0 }
 func packPanelBNoTrans(d, b []float32, ldb, depth int) int { return 0 }

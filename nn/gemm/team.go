@@ -1,0 +1,132 @@
+// Copyright ©2026 The windrose Authors. All rights reserved.
+
+package gemm
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Helper goroutines.
+//
+// Waking a parked goroutine costs little in Go, but the operating system
+// thread under it may sleep on an idle CPU, and waking that CPU is slow:
+// on the 2-vCPU KVM machines this package is tuned on, a goroutine started
+// while the other CPU idles began running 60–140 µs later (measured with a
+// spawn-then-busy-loop test), which is a large fraction of a 0.3–1 ms
+// per-image convolution product. So helpers are persistent goroutines that,
+// after a job, poll for the next one for spinFor before they park, the
+// way OpenBLAS's threads spin between calls; a stream of products (a
+// training step) then finds them awake. The caller spins the same way
+// while it waits for the helpers to finish.
+
+// spinFor is how long an idle helper polls for a job, and how long a caller
+// polls for its helpers, before blocking. While polling they yield to any
+// other runnable goroutine (runtime.Gosched), so a helper only keeps a CPU
+// busy when nothing else in the process wants it. 200 µs covers the gaps
+// between the products of one layer and the next without leaving a core
+// spinning long after the last one.
+const spinFor = 200 * time.Microsecond
+
+// helper is a persistent goroutine that runs jobs handed to it.
+type helper struct {
+	jobs chan *job   // capacity 1: a job is handed over without blocking
+	busy atomic.Bool // a job has been handed over and not finished
+}
+
+var helpers struct {
+	mu   sync.Mutex
+	list []*helper
+}
+
+// goHelpers runs j.work on n goroutines besides the caller's, preferring
+// idle persistent helpers (at most GOMAXPROCS−1 of them exist) and
+// starting plain goroutines for the rest. It does not wait for them.
+func goHelpers(n int, j *job) {
+	if n <= 0 {
+		return
+	}
+	helpers.mu.Lock()
+	for len(helpers.list) < min(n, runtime.GOMAXPROCS(0)-1) {
+		h := &helper{jobs: make(chan *job, 1)}
+		helpers.list = append(helpers.list, h)
+		go h.loop()
+	}
+	list := helpers.list
+	helpers.mu.Unlock()
+	for _, h := range list {
+		if n == 0 {
+			return
+		}
+		if h.busy.CompareAndSwap(false, true) {
+			h.jobs <- j
+			n--
+		}
+	}
+	for range n {
+		go j.work()
+	}
+}
+
+func (h *helper) loop() {
+	for {
+		j := h.next()
+		j.work()
+		h.busy.Store(false)
+	}
+}
+
+// next returns the next job, polling for spinFor before it blocks.
+func (h *helper) next() *job {
+	start := time.Now()
+	for {
+		select {
+		case j := <-h.jobs:
+			return j
+		default:
+		}
+		if time.Since(start) > spinFor {
+			return <-h.jobs
+		}
+		runtime.Gosched()
+	}
+}
+
+// latch counts completed units of work and lets goroutines wait, polling
+// then blocking, until all are done. Its zero value must be set up with
+// init before use.
+type latch struct {
+	done  atomic.Int64
+	total int64
+	wg    sync.WaitGroup
+}
+
+func (l *latch) init(total int) {
+	l.total = int64(total)
+	l.wg.Add(total)
+}
+
+// add records n completed units.
+func (l *latch) add(n int) {
+	l.done.Add(int64(n))
+	for range n {
+		l.wg.Done()
+	}
+}
+
+// wait returns once every unit is done.
+func (l *latch) wait() {
+	if l.done.Load() == l.total {
+		return
+	}
+	start := time.Now()
+	for time.Since(start) < spinFor {
+		if l.done.Load() == l.total {
+			return
+		}
+		runtime.Gosched()
+	}
+	l.wg.Wait()
+}
