@@ -119,3 +119,28 @@ func numGrad(x []float64, loss func() float64) []float64 {
 	}
 	return g
 }
+
+// checkGradSample compares got with central differences of loss at a random
+// sample of at most k entries of x (all entries when len(x) ≤ k), with
+// checkClose's criterion relative to the largest sampled numerical value.
+func checkGradSample(t *testing.T, what string, got []float32, x []float64, loss func() float64, k int, rng *rand.Rand) {
+	t.Helper()
+	idx := rng.Perm(len(x))
+	if len(idx) > k {
+		idx = idx[:k]
+	}
+	g := make([]float32, len(idx))
+	num := make([]float64, len(idx))
+	for j, i := range idx {
+		v := x[i]
+		h := fdStep * math.Max(1, math.Abs(v))
+		x[i] = v + h
+		lp := loss()
+		x[i] = v - h
+		lm := loss()
+		x[i] = v
+		num[j] = (lp - lm) / (2 * h)
+		g[j] = got[i]
+	}
+	checkClose(t, what, g, num, gradTol)
+}

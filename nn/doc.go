@@ -1,0 +1,52 @@
+// Package nn is windrose's neural-network engine: float32 tensors, layers with
+// exact forward and backward passes, the AdamW optimiser, an exponential
+// moving average of weights, safetensors checkpoints, and the flow-matching
+// VelocityNet of REFERENCE.md built from them.
+//
+// # Tensors and layers
+//
+// A Tensor is a shape and a []float32 in row-major order; images are NCHW.
+// The layers are Linear, Conv2d, ConvTranspose2d, GroupNorm (optionally
+// fused with the SiLU that follows it), SiLU, FiLM, TimeEmbedding and Add;
+// ResBlock and VelocityNet compose them. Every layer is used the same way:
+//
+//	layer.Forward(y, x)    // writes y, keeps x for Backward
+//	layer.Backward(dx, dy) // adds parameter gradients, writes dx
+//
+// Destinations come first and are allocated by the caller, so buffers are
+// sized once and reused across steps. Parameter gradients accumulate (+=)
+// until ZeroGrad, as in PyTorch; input gradients are overwritten, and a nil
+// input gradient is skipped. Backward must follow the Forward whose input is
+// still unchanged. Wrong shapes are programming errors and panic with an
+// "nn: ..." message; I/O and malformed files are returned errors.
+//
+// Parameters are initialised as PyTorch initialises the same modules, from
+// an injected *rand.Rand (math/rand/v2), never a global source. A model's
+// parameters carry PyTorch's state_dict names (rb1.conv1.weight, …), so
+// safetensors files move between windrose and PyTorch in both directions.
+//
+// # Backends
+//
+// Layers hold no arithmetic: they call a Backend, which computes whole
+// operations (a convolution, a GroupNorm, an AdamW step). Backends register
+// themselves by name: "cpu" (pure Go, the products on nn/gemm's AVX2/FMA
+// GEMM) in every build, and "openblas" (cgo, products on OpenBLAS) with
+// -tags openblas, where it becomes the default. DefaultBackend honours
+// $WINDROSE_NN_BACKEND; each layer and VelocityNet's Config can name one.
+// The exported API is the same in every build, and one test body runs on
+// every backend that is built.
+//
+// The CPU backend lowers convolutions to GEMM by im2col over chunks of
+// samples (so the products are large), spreads everything else over
+// runtime.GOMAXPROCS(0) goroutines, fuses GroupNorm with SiLU, and keeps its
+// temporaries in pools, so a training step allocates nothing large once
+// the first step has sized the buffers.
+//
+// # Numbers
+//
+// Forward passes and gradients are checked against float64 reference
+// implementations written from the definitions (finite differences for
+// every gradient) and against PyTorch on the exact reference network
+// (testdata/torch/gen.py): outputs agree to about 1e-6 and gradients to
+// about 1e-6 relative.
+package nn
