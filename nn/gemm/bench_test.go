@@ -48,6 +48,7 @@ func convShapes() []shape {
 		// nn computes it, and the down conv's dX has the same shape.
 		{"up_128-64_4x4s2_28/fwd", tT, nT, 1024, 196, 128},
 		{"out_conv_64-1_3x3_28/fwd", nT, nT, 1, 784, 576},
+		{"out_conv_64-1_3x3_28/dW", nT, tT, 1, 576, 784},
 	}
 	out := append([]shape(nil), per...)
 	for _, s := range per {

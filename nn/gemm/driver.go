@@ -21,6 +21,7 @@ type product struct {
 	ldc            int
 	kern           kernel
 	asmPack        bool // pack full micro-panels with assembly
+	pureGo         bool // no assembly at all (tests and benchmarks)
 }
 
 // chunksPerThread is how many pieces of C each goroutine gets on average.
@@ -45,6 +46,10 @@ type job struct {
 	// shareA is set when op(A) is the shared operand and C is cut into
 	// column chunks; otherwise op(B) is shared and C is cut into rows.
 	shareA bool
+	// rowvec is set for a single-row product (rowvec.go): the shared
+	// operand is op(A) as one contiguous row, when it needs gathering,
+	// and chunks are columns of C.
+	rowvec bool
 	// pad is the shared operand's rows (shareA) or columns rounded up to
 	// whole micro-panels; a kc-deep block of it starts at p0*pad.
 	pad int
@@ -80,14 +85,29 @@ func (p *product) run(threads int) {
 	j := &job{product: *p, shareA: shareA}
 	kBlocks := (p.k + kc - 1) / kc
 	var per int
-	if shareA {
+	switch {
+	case p.m == 1:
+		j.rowvec = true
+		if p.aTrans && p.lda != 1 {
+			j.pad = 1
+			j.pieces = 1
+		}
+		unit := rowvecChunkCols
+		if p.bTrans {
+			unit = rowvecChunkRows
+		}
+		units := (p.n + unit - 1) / unit
+		per = chunkPanels(units, threads, units)
+		j.width = per * unit
+		j.chunks = (units + per - 1) / per
+	case shareA:
 		j.pad = mPanels * mr
 		j.split = mcMax
 		j.pieces = kBlocks * ((p.m + mcMax - 1) / mcMax)
 		per = chunkPanels(nPanels, threads, ncMax/nr)
 		j.width = per * nr
 		j.chunks = (nPanels + per - 1) / per
-	} else {
+	default:
 		j.pad = nPanels * nr
 		j.split = ncMax
 		j.pieces = kBlocks * ((p.n + ncMax - 1) / ncMax)
@@ -141,10 +161,20 @@ func (j *job) work() {
 		}
 		if buf == nil {
 			// A private kc-deep block of the chunk's operand, then
-			// a scratch tile for the ragged edges.
+			// a scratch tile for the ragged edges (a row of sums for
+			// a single-row product).
 			buf = getBuffer(kc*j.width + mr*nr)
 		}
-		j.chunk(buf.data, i)
+		if j.rowvec {
+			a := j.a
+			if j.pieces > 0 {
+				a = j.shared.data
+			}
+			x0 := i * j.width
+			j.rowvecChunk(buf.data, a, x0, min(j.width, j.n-x0))
+		} else {
+			j.chunk(buf.data, i)
+		}
 		j.finished.add(1)
 	}
 	if buf != nil {
@@ -155,6 +185,13 @@ func (j *job) work() {
 // pack packs one piece of the shared operand: one kc-deep block of up to
 // split rows of op(A) or columns of op(B).
 func (j *job) pack(piece int) {
+	if j.rowvec {
+		// Gather the single row of op(A) from a column of the stored Aᵀ.
+		for p := range j.k {
+			j.shared.data[p] = j.a[p*j.lda]
+		}
+		return
+	}
 	blocks := (j.m + j.split - 1) / j.split
 	if !j.shareA {
 		blocks = (j.n + j.split - 1) / j.split

@@ -117,7 +117,7 @@ func sgemm(threads int, pureGo bool, tA, tB blas.Transpose, m, n, k int, alpha f
 		asmPack: asmKernel,
 	}
 	if pureGo {
-		p.kern, p.asmPack = kernelGeneric, false
+		p.kern, p.asmPack, p.pureGo = kernelGeneric, false, true
 	}
 	p.run(threads)
 }
