@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -193,5 +194,48 @@ func TestTable(t *testing.T) {
 	}
 	if strings.Contains(out, "lonely") {
 		t.Errorf("an unpaired peer case was printed:\n%s", out)
+	}
+}
+
+// The table keeps each case's fastest round; rounds that disagree on the
+// work done are refused.
+func TestTableFilesMergeRounds(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, r report) string {
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := dir + "/" + name
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	m := func(side string, sec float64, nfev int) report {
+		method := "scipy RK45"
+		if side == "windrose" {
+			method = "windrose dopri5"
+		}
+		return report{Side: side, Cases: []measurement{{Name: "c", Method: method, Seconds: sec, Samples: 5, NFev: nfev, XHead: []float64{0}}}}
+	}
+	paths := []string{
+		write("w1", m("windrose", 3e-6, 10)), write("s1", m("scipy", 2e-3, 10)),
+		write("w2", m("windrose", 2e-6, 10)), write("s2", m("scipy", 3e-3, 10)),
+	}
+	var buf bytes.Buffer
+	if err := printTableFiles(&buf, paths); err != nil {
+		t.Fatal(err)
+	}
+	// Fastest rounds: 2 µs and 2 ms, ratio 1000.
+	if want := "| c | dopri5 | scipy RK45 | 10 | 10 | 1.00 | 2 µs | 2 ms | 1e+03 |"; !strings.Contains(buf.String(), want) {
+		t.Errorf("table lacks %q:\n%s", want, buf.String())
+	}
+	bad := write("w3", m("windrose", 1e-6, 11))
+	if err := printTableFiles(io.Discard, append(paths, bad)); err == nil || !strings.Contains(err.Error(), "disagree") {
+		t.Errorf("rounds with different counts: error %v", err)
+	}
+	if err := printTableFiles(io.Discard, paths[:1]); err == nil {
+		t.Error("a single side was accepted")
 	}
 }

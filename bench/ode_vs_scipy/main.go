@@ -26,15 +26,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	samples := fs.Int("samples", 5, "timed samples per case; the fastest is kept")
 	sampleTime := fs.Duration("sample-time", 50*time.Millisecond, "minimum duration of one sample")
 	only := fs.String("only", "", "run only the cases whose name contains this `substring`")
-	table := fs.Bool("table", false, "print the table of the two JSON files given as arguments (windrose, scipy)")
+	table := fs.Bool("table", false, "print the table of the JSON reports given as arguments (rounds of both sides)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *table {
-		if fs.NArg() != 2 {
-			return fmt.Errorf("-table wants two files, windrose.json and scipy.json; have %d arguments", fs.NArg())
-		}
-		return printTableFiles(stdout, fs.Arg(0), fs.Arg(1))
+		return printTableFiles(stdout, fs.Args())
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))

@@ -30,17 +30,62 @@ func readReport(path string) (*report, error) {
 	return &r, nil
 }
 
-func printTableFiles(w io.Writer, windrosePath, scipyPath string) error {
-	ours, err := readReport(windrosePath)
+// printTableFiles reads the JSON reports in paths, merges the rounds of
+// each side (see mergeRounds) and prints the table.
+func printTableFiles(w io.Writer, paths []string) error {
+	bySide := make(map[string][]*report)
+	var sides []string
+	for _, path := range paths {
+		r, err := readReport(path)
+		if err != nil {
+			return err
+		}
+		if bySide[r.Side] == nil {
+			sides = append(sides, r.Side)
+		}
+		bySide[r.Side] = append(bySide[r.Side], r)
+	}
+	if len(sides) != 2 || bySide["windrose"] == nil {
+		return fmt.Errorf("want reports of two sides, windrose and a peer; have sides %q", sides)
+	}
+	peerSide := sides[0]
+	if peerSide == "windrose" {
+		peerSide = sides[1]
+	}
+	ours, err := mergeRounds(bySide["windrose"])
 	if err != nil {
 		return err
 	}
-	peers, err := readReport(scipyPath)
+	peers, err := mergeRounds(bySide[peerSide])
 	if err != nil {
 		return err
 	}
 	printTable(w, ours, peers)
 	return nil
+}
+
+// mergeRounds merges reports of one side from several rounds (run.sh
+// alternates the sides, so that both see the same spells of load): each
+// case keeps the fastest time of all rounds and the sum of their samples.
+// The counts must agree across rounds, since the solves are deterministic.
+func mergeRounds(rs []*report) (*report, error) {
+	merged := *rs[0]
+	merged.Cases = append([]measurement(nil), rs[0].Cases...)
+	for _, r := range rs[1:] {
+		if len(r.Cases) != len(merged.Cases) {
+			return nil, fmt.Errorf("%s rounds hold %d and %d cases", r.Side, len(merged.Cases), len(r.Cases))
+		}
+		for i, c := range r.Cases {
+			m := &merged.Cases[i]
+			if c.Name != m.Name || c.Method != m.Method || c.NFev != m.NFev {
+				return nil, fmt.Errorf("%s rounds disagree: %s (%s, %d evaluations) against %s (%s, %d)",
+					r.Side, c.Name, c.Method, c.NFev, m.Name, m.Method, m.NFev)
+			}
+			m.Seconds = min(m.Seconds, c.Seconds)
+			m.Samples += c.Samples
+		}
+	}
+	return &merged, nil
 }
 
 // row pairs a windrose solver measurement with a peer's on the same case.

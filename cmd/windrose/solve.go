@@ -23,7 +23,7 @@ func init() {
 	})
 }
 
-const solveDescription = `Solve solves one of the built-in initial-value problems of package field
+const solveDescription = `Solve integrates one of the built-in initial-value problems of package field
 with one of the Runge–Kutta methods of package ode, then prints the final
 state, the error against the exact solution where one is known (the largest
 absolute component of x − exact), the work done and the wall time of the
