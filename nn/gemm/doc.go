@@ -41,8 +41,23 @@
 // counter, each packing its own part of the larger operand. Products of
 // fewer than 2¹⁸ multiply-adds run on the calling goroutine.
 //
+// The helper goroutines persist between calls and poll for work for
+// 200 µs after each job before they block, as OpenBLAS's threads do: on
+// the small virtual machines this was tuned on, waking an idle CPU took
+// 60–140 µs, a large part of a per-image convolution product. While they
+// poll they yield to any other runnable goroutine, so the cost of the
+// polling is CPU time that nothing else in the process wanted.
+//
 // Packing buffers come from a sync.Pool, so a steady stream of calls does
-// not allocate them again. Sgemm is safe for concurrent use.
+// not allocate them again: a call allocates one small bookkeeping object.
+// Sgemm is safe for concurrent use.
+//
+// # Single-row products
+//
+// A product with m = 1 (the output convolution of the flow-matching
+// network has one output channel) reuses nothing, so it is not packed:
+// rowvec.go reads op(A) and B in place with AVX2 vector-matrix and dot
+// kernels.
 //
 // # Testing
 //
