@@ -10,9 +10,6 @@ import (
 // TestNoAllocs: after NewSolver and a first solve, repeated solves on the
 // same Solver allocate nothing, whatever the mode and output options.
 func TestNoAllocs(t *testing.T) {
-	if testing.CoverMode() != "" {
-		t.Skip("coverage counters perturb allocation counts")
-	}
 	saveAt := []float64{0.1, 0.25, 0.5, 0.77, 1}
 	observer := func(float64, []float64) error { return nil }
 	tests := []struct {
