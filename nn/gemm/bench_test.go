@@ -23,9 +23,20 @@ import (
 // Wᵀ (K×Cout) · dY (Cout×P), an Aᵀ·B. The "/b64" shapes batch 64 images
 // side by side in the pixel dimension.
 type shape struct {
-	name    string
+	name    string // layer/pass
 	tA, tB  blas.Transpose
 	m, n, k int
+}
+
+// label is the benchmark name of s: layer/pass_TT_m×n×k.
+func (s shape) label() string {
+	t := func(x blas.Transpose) string {
+		if x == nT {
+			return "N"
+		}
+		return "T"
+	}
+	return fmt.Sprintf("%s_%s%s_%dx%dx%d", s.name, t(s.tA), t(s.tB), s.m, s.n, s.k)
 }
 
 const (
@@ -53,7 +64,7 @@ func convShapes() []shape {
 	out := append([]shape(nil), per...)
 	for _, s := range per {
 		b := s
-		b.name += "/b64"
+		b.name += "-b64"
 		switch {
 		case s.tA == nT && s.tB == tT: // weight gradient: sum over pixels
 			b.k *= 64
@@ -62,7 +73,7 @@ func convShapes() []shape {
 		}
 		out = append(out, b)
 	}
-	return append(out, shape{"square_1024", nT, nT, 1024, 1024, 1024})
+	return append(out, shape{"square/1024", nT, nT, 1024, 1024, 1024})
 }
 
 type benchImpl struct {
@@ -93,7 +104,7 @@ func BenchmarkSgemm(b *testing.B) {
 	}
 	for _, s := range convShapes() {
 		for _, bi := range benchImpls() {
-			b.Run(fmt.Sprintf("%s/%s", s.name, bi.name), func(b *testing.B) {
+			b.Run(s.label()+"/"+bi.name, func(b *testing.B) {
 				benchShape(b, bi.impl, s)
 			})
 		}

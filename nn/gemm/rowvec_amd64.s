@@ -19,6 +19,8 @@ TEXT ·vecMat64(SB), NOSPLIT, $0-40
 	MOVQ ldb+24(FP), R8
 	MOVQ dst+32(FP), DI
 	SHLQ $2, R8
+	MOVQ R8, R9
+	SHLQ $3, R9             // eight rows ahead
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -31,6 +33,13 @@ TEXT ·vecMat64(SB), NOSPLIT, $0-40
 	JZ   store
 
 loop:
+	// The rows of B are ldb apart, often more than a page, where the
+	// hardware prefetchers do not follow: ask for the row eight steps
+	// ahead. (Prefetches past the end of B are harmless hints.)
+	PREFETCHT0 (BX)(R9*1)
+	PREFETCHT0 64(BX)(R9*1)
+	PREFETCHT0 128(BX)(R9*1)
+	PREFETCHT0 192(BX)(R9*1)
 	VBROADCASTSS (AX), Y15
 	VFMADD231PS (BX), Y15, Y0
 	VFMADD231PS 32(BX), Y15, Y1
