@@ -65,6 +65,13 @@ type job struct {
 	packed, finished     latch
 }
 
+// maxShared bounds the shared packed operand, in values (256 MiB). A deeper
+// product is computed as a sum of products over slices of k, so that
+// memory stays bounded whatever the sizes; no convolution of the
+// flow-matching network comes near it. (A variable so that a test can
+// lower it.)
+var maxShared = 1 << 26
+
 // run computes the product on at most threads goroutines.
 func (p *product) run(threads int) {
 	mPanels := (p.m + mr - 1) / mr
@@ -80,6 +87,16 @@ func (p *product) run(threads int) {
 			shareA = false
 		} else if !shareA && mPanels < 2*threads && nPanels > mPanels {
 			shareA = true
+		}
+	}
+	if p.m > 1 {
+		pad := nPanels * nr
+		if shareA {
+			pad = mPanels * mr
+		}
+		if depth := max(kc, maxShared/pad/kc*kc); p.k > depth {
+			p.runSlices(threads, depth)
+			return
 		}
 	}
 	j := &job{product: *p, shareA: shareA}
@@ -123,6 +140,30 @@ func (p *product) run(threads int) {
 	j.work()
 	j.finished.wait()
 	putBuffer(j.shared)
+}
+
+// runSlices computes the product as a sum over slices of depth values of
+// k: C = alpha·op(A)[:, s]·op(B)[s, :] + beta·C for the first slice s, then
+// with beta = 1.
+func (p *product) runSlices(threads, depth int) {
+	for p0 := 0; p0 < p.k; p0 += depth {
+		q := *p
+		q.k = min(depth, p.k-p0)
+		if p.aTrans {
+			q.a = p.a[p0*p.lda:]
+		} else {
+			q.a = p.a[p0:]
+		}
+		if p.bTrans {
+			q.b = p.b[p0:]
+		} else {
+			q.b = p.b[p0*p.ldb:]
+		}
+		if p0 > 0 {
+			q.beta = 1
+		}
+		q.run(threads)
+	}
 }
 
 // chunkPanels returns how many micro-panels go into one chunk when panels

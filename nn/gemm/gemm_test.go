@@ -47,3 +47,13 @@ func TestAsmKernelSelected(t *testing.T) {
 	}
 	t.Logf("assembly micro-kernel selected")
 }
+
+// TestSgemmSliced runs products deeper than the shared-buffer bound, which
+// are computed as sums over slices of k, by lowering the bound to two
+// packed blocks of six rows.
+func TestSgemmSliced(t *testing.T) {
+	saved := maxShared
+	defer func() { maxShared = saved }()
+	maxShared = 2 * mr * kc
+	gemmtest.TestSgemm(t, Implementation{})
+}
