@@ -2,14 +2,16 @@
 
 package gemm
 
-// A kernel is a micro-kernel: it multiplies a packed mr×depth micro-panel a
-// of op(A) by a packed depth×nr micro-panel b of op(B) and stores
+// A kernel is a micro-kernel: for t = 0..tiles−1 it multiplies the t-th
+// packed mr×depth micro-panel of op(A) in a (they follow each other) by the
+// packed depth×nr micro-panel b of op(B) and stores
 //
-//	C = alpha*a*b + beta*C
+//	C_t = alpha*a_t*b + beta*C_t
 //
-// into the full mr×nr tile c with row stride ldc. When beta is zero it must
-// not read c. depth is at least 1.
-type kernel func(depth int, a, b, c []float32, ldc int, alpha, beta float32)
+// into the full mr×nr tile C_t that starts t*mr rows below c, with row
+// stride ldc. When beta is zero it must not read C. tiles and depth are at
+// least 1.
+type kernel func(tiles, depth int, a, b, c []float32, ldc int, alpha, beta float32)
 
 // macroKernel multiplies a packed block of op(A) (rows values, depth deep)
 // by a packed block of op(B) (cols values) into the C block that starts at
@@ -21,18 +23,20 @@ type kernel func(depth int, a, b, c []float32, ldc int, alpha, beta float32)
 // micro-panel (which then stays in L1) sweep all A micro-panels of the
 // block (which stay in L2). scratch holds the mr×nr scratch tile.
 func macroKernel(kern kernel, depth int, ap []float32, rows int, bp []float32, cols int, c []float32, ldc int, alpha, beta float32, scratch []float32) {
+	full := rows / mr // full tiles in a column of tiles
 	for jr := 0; jr < cols; jr += nr {
 		nb := min(nr, cols-jr)
 		bpanel := bp[jr*depth : (jr+nr)*depth]
-		for ir := 0; ir < rows; ir += mr {
+		ir := 0
+		if nb == nr && full > 0 {
+			kern(full, depth, ap, bpanel, c[jr:], ldc, alpha, beta)
+			ir = full * mr
+		}
+		for ; ir < rows; ir += mr {
 			mb := min(mr, rows-ir)
 			apanel := ap[ir*depth : (ir+mr)*depth]
-			if mb == mr && nb == nr {
-				kern(depth, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
-				continue
-			}
 			t := scratch[:mr*nr]
-			kern(depth, apanel, bpanel, t, nr, alpha, 0)
+			kern(1, depth, apanel, bpanel, t, nr, alpha, 0)
 			for i := range mb {
 				row := c[(ir+i)*ldc+jr:][:nb]
 				ti := t[i*nr:][:nb]
@@ -53,7 +57,14 @@ func macroKernel(kern kernel, depth int, ap []float32, rows int, bp []float32, c
 // plus two A values and one B value are eleven floating-point registers,
 // within the fifteen the Go compiler allocates on amd64, so the inner loop
 // does not spill.
-func kernelGeneric(depth int, a, b, c []float32, ldc int, alpha, beta float32) {
+func kernelGeneric(tiles, depth int, a, b, c []float32, ldc int, alpha, beta float32) {
+	for t := range tiles {
+		tileGeneric(depth, a[t*mr*depth:], b, c[t*mr*ldc:], ldc, alpha, beta)
+	}
+}
+
+// tileGeneric computes one tile for kernelGeneric.
+func tileGeneric(depth int, a, b, c []float32, ldc int, alpha, beta float32) {
 	a = a[:depth*mr]
 	b = b[:depth*nr]
 	var t [mr * nr]float32

@@ -19,17 +19,18 @@ func init() {
 	}
 }
 
-// kernel6x16 is the AVX2/FMA micro-kernel of kernel_amd64.s. It reads
-// 6*depth values at a, 16*depth values at b, and a 6×16 tile at c with row
-// stride ldc (c is not read when beta == 0).
+// kernel6x16 is the AVX2/FMA micro-kernel of kernel_amd64.s, looped over a
+// column of tiles. It reads tiles*6*depth values at a, 16*depth values at
+// b, and tiles 6×16 tiles at c with row stride ldc (c is not read when
+// beta == 0).
 //
 //go:noescape
-func kernel6x16(depth int, a, b, c *float32, ldc int, alpha, beta float32)
+func kernel6x16(tiles, depth int, a, b, c *float32, ldc int, alpha, beta float32)
 
 // kernelAVX2 checks the slice bounds kernel6x16 relies on, then runs it.
-func kernelAVX2(depth int, a, b, c []float32, ldc int, alpha, beta float32) {
-	_ = a[depth*mr-1]
+func kernelAVX2(tiles, depth int, a, b, c []float32, ldc int, alpha, beta float32) {
+	_ = a[tiles*depth*mr-1]
 	_ = b[depth*nr-1]
-	_ = c[(mr-1)*ldc+nr-1]
-	kernel6x16(depth, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	_ = c[(tiles*mr-1)*ldc+nr-1]
+	kernel6x16(tiles, depth, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }

@@ -4,13 +4,16 @@
 
 #include "textflag.h"
 
-// The 6×16 AVX2/FMA micro-kernel. Register use:
+// The 6×16 AVX2/FMA micro-kernel, looped over a column of tiles. Register
+// use:
 //
 //	Y0..Y11   the C tile: row r is Y(2r) (columns 0..7) and Y(2r+1) (8..15)
 //	Y12, Y13  one row of the packed B micro-panel (16 values)
 //	Y14, Y15  two broadcast values of the packed A micro-panel
 //	AX, BX    walk the packed A (24 bytes a step) and B (64 bytes a step)
 //	DX, R8    the C tile and its row stride in bytes
+//	R11, R12  tiles left, start of the B micro-panel
+//	R13       the next tile of C (six rows down)
 //
 // Operands are in Go assembler order: VFMADD231PS b, a, acc computes
 // acc += a*b.
@@ -39,14 +42,27 @@
 	VFMADD231PS Y12, Y15, Y10; \
 	VFMADD231PS Y13, Y15, Y11
 
-// func kernel6x16(depth int, a, b, c *float32, ldc int, alpha, beta float32)
-TEXT ·kernel6x16(SB), NOSPLIT, $0-48
-	MOVQ depth+0(FP), CX
-	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+// func kernel6x16(tiles, depth int, a, b, c *float32, ldc int, alpha, beta float32)
+//
+// For t = 0..tiles−1: C_t = alpha·A_t·B + beta·C_t, where A_t is the t-th
+// packed A micro-panel after a (they are contiguous, 6·depth values each),
+// B the packed B micro-panel at b, and C_t the 6×16 tile 6t rows below c.
+// Looping here rather than in Go saves a call per tile, which matters when
+// depth is small (the first convolution has depth 9).
+TEXT ·kernel6x16(SB), NOSPLIT, $0-56
+	MOVQ tiles+0(FP), R11
+	MOVQ a+16(FP), AX
+	MOVQ b+24(FP), R12
+	MOVQ c+32(FP), R13
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
+	TESTQ R11, R11
+	JZ   done
+
+tile:
+	MOVQ depth+8(FP), CX
+	MOVQ R12, BX
+	MOVQ R13, DX
 
 	// Ask for the C tile now so that it is in L1 when the sum is done:
 	// a 64-byte row may straddle two lines, hence the second touch.
@@ -68,6 +84,8 @@ TEXT ·kernel6x16(SB), NOSPLIT, $0-48
 	ADDQ R8, R9
 	PREFETCHT0 (R9)
 	PREFETCHT0 63(R9)
+	ADDQ R8, R9
+	MOVQ R9, R13            // the next tile starts six rows down
 
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -109,7 +127,7 @@ loop1:
 	JNZ  loop1
 
 scale:
-	VBROADCASTSS alpha+40(FP), Y12
+	VBROADCASTSS alpha+48(FP), Y12
 	VMULPS Y12, Y0, Y0
 	VMULPS Y12, Y1, Y1
 	VMULPS Y12, Y2, Y2
@@ -125,7 +143,7 @@ scale:
 
 	// beta == 0 overwrites C without reading it (a NaN in C must not
 	// survive). An unordered compare (beta is NaN) takes the general path.
-	VMOVSS    beta+44(FP), X13
+	VMOVSS    beta+52(FP), X13
 	VXORPS    X14, X14, X14
 	VUCOMISS  X14, X13
 	JNE       general
@@ -148,12 +166,14 @@ scale:
 	ADDQ    R8, DX
 	VMOVUPS Y10, (DX)
 	VMOVUPS Y11, 32(DX)
+	DECQ R11
+	JNZ  tile
 	VZEROUPPER
 	RET
 
 general:
 	// C = alpha*A*B + beta*C, one fused multiply-add per 8 values.
-	VBROADCASTSS beta+44(FP), Y13
+	VBROADCASTSS beta+52(FP), Y13
 	VFMADD231PS (DX), Y13, Y0
 	VFMADD231PS 32(DX), Y13, Y1
 	VMOVUPS     Y0, (DX)
@@ -183,5 +203,9 @@ general:
 	VFMADD231PS 32(DX), Y13, Y11
 	VMOVUPS     Y10, (DX)
 	VMOVUPS     Y11, 32(DX)
+	DECQ R11
+	JNZ  tile
 	VZEROUPPER
+
+done:
 	RET

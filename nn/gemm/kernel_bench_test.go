@@ -27,7 +27,7 @@ func BenchmarkKernel(b *testing.B) {
 					bp[i] = 1
 				}
 				for b.Loop() {
-					kr.kern(depth, a, bp, c, nr, 1, 1)
+					kr.kern(1, depth, a, bp, c, nr, 1, 1)
 				}
 				flops := 2 * float64(mr*nr*depth)
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
