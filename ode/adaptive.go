@@ -47,7 +47,7 @@ func (s *Solver[T]) adaptive(ctx context.Context, p Problem[T], set *Settings) (
 	}
 	hAbs := set.InitialStep
 	if hAbs == 0 {
-		hAbs = s.initialStep(f, t, dir, rtol, atol, atolVec)
+		hAbs = s.initialStep(f, t, dir, math.Abs(p.T1-p.T0), rtol, atol, atolVec)
 	}
 	for t != p.T1 {
 		if canceled(done) {
@@ -156,7 +156,13 @@ func ulp(t float64) float64 {
 // 1e-15), and h = min(100·h0, h1). Norms are the RMS norm scaled by
 // atol + rtol·|x0|. It costs one field evaluation, into xNew (free until the
 // first step), and uses tmp for the Euler state.
-func (s *Solver[T]) initialStep(f VectorField[T], t0, dir, rtol, atol float64, atolVec []float64) float64 {
+//
+// The trial step h0 is capped at the span length so that the trial
+// evaluation never leaves [T0, T1]: a field may be undefined outside it (the
+// tutorial's field has a pole at t = −1; a flow-matching net is trained only
+// on t ∈ [0, 1]). SciPy made the same fix after 1.10 (scipy/scipy#17341,
+// pull #17348); on spans longer than h0 nothing changes.
+func (s *Solver[T]) initialStep(f VectorField[T], t0, dir, span, rtol, atol float64, atolVec []float64) float64 {
 	if s.dim == 0 {
 		return math.Inf(1) // clipped to MaxStep by the caller
 	}
@@ -169,6 +175,7 @@ func (s *Solver[T]) initialStep(f VectorField[T], t0, dir, rtol, atol float64, a
 	} else {
 		h0 = 0.01 * d0 / d1
 	}
+	h0 = min(h0, span)
 	lin1(s.tmp, x0, T(dir*h0), f0)
 	f1 := s.xNew
 	s.eval(f, f1, t0+dir*h0, s.tmp)
