@@ -1,0 +1,558 @@
+package flowmatch
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/windrose/windrose/mnist"
+	"github.com/windrose/windrose/nn"
+)
+
+// Checkpoint files are safetensors files (see package nn) holding
+//
+//	<name>          the network's weights under PyTorch's state_dict names
+//	ema.<name>      the exponential moving average of the weights
+//	adam.m.<name>   AdamW's first moments (PyTorch's exp_avg)
+//	adam.v.<name>   AdamW's second moments (PyTorch's exp_avg_sq)
+//	train.loss      the loss of every step so far, F32 [step]
+//
+// and, in __metadata__, the keys of checkpointKeys: the format and its
+// version, the Config as JSON, the position of the run (step, images seen,
+// epoch and index in that epoch's permutation, the number of training
+// images), the state of the time-and-noise generator (a math/rand/v2 PCG's
+// MarshalBinary, in hex), the cosine horizon, the EMA and AdamW step
+// counts and the training time so far.
+//
+// Model files, for sampling, hold one set of weights under the plain names
+// and the metadata keys format, version, config, step and images_seen.
+const (
+	checkpointFormat = "windrose.flowmatch.checkpoint"
+	modelFormat      = "windrose.flowmatch.model"
+	formatVersion    = "1"
+
+	emaPrefix  = "ema."
+	adamMPre   = "adam.m."
+	adamVPre   = "adam.v."
+	lossTensor = "train.loss"
+)
+
+// ErrCheckpoint is wrapped by every error about a checkpoint or model file
+// whose content is malformed or does not fit (as opposed to one that
+// cannot be read at all), so callers can tell them apart with errors.Is.
+// A malformed safetensors container is reported by package nn, wrapping
+// nn.ErrSafetensors, with the tensor or byte offset at fault.
+var ErrCheckpoint = errors.New("invalid checkpoint")
+
+func badFile(path, format string, args ...any) error {
+	return fmt.Errorf("flowmatch: %s: %w: "+format, append([]any{path, ErrCheckpoint}, args...)...)
+}
+
+// Save writes the complete state of the run to path as one safetensors
+// file, atomically (a temporary file in the same directory, synced,
+// renamed over path, and the directory synced), then the loss curve beside
+// it (CurveFiles). Resume continues from it exactly.
+func (t *Trainer) Save(path string) error {
+	return t.save(path, t.st.seconds)
+}
+
+// checkpoint saves to Config.Checkpoint during or at the end of a Train
+// call that began at start.
+func (t *Trainer) checkpoint(start time.Time) error {
+	return t.save(t.cfg.Checkpoint, t.st.seconds+time.Since(start).Seconds())
+}
+
+func (t *Trainer) save(path string, seconds float64) error {
+	var ts []nn.NamedTensor
+	for _, p := range t.net.Params() {
+		ts = append(ts, nn.NamedTensor{Name: p.Name, Tensor: p.Value})
+	}
+	for _, p := range t.ema.Params() {
+		ts = append(ts, nn.NamedTensor{Name: emaPrefix + p.Name, Tensor: p.Value})
+	}
+	ts = append(ts, t.adamTensors()...)
+	ts = append(ts, nn.NamedTensor{Name: lossTensor, Tensor: &nn.Tensor{Shape: []int{len(t.losses)}, Data: t.losses}})
+	md := map[string]string{
+		"format":         checkpointFormat,
+		"version":        formatVersion,
+		"config":         marshalConfig(t.cfg),
+		"step":           strconv.Itoa(t.st.step),
+		"images_seen":    strconv.Itoa(t.st.images),
+		"epoch":          strconv.Itoa(t.st.epoch),
+		"epoch_index":    strconv.Itoa(t.st.index),
+		"data_size":      strconv.Itoa(t.data.N),
+		"rng":            marshalPCG(t.src),
+		"schedule_steps": strconv.Itoa(t.st.horizon),
+		"ema_updates":    strconv.Itoa(t.ema.Updates),
+		"adam_steps":     strconv.Itoa(t.opt.Steps),
+		"train_seconds":  strconv.FormatFloat(seconds, 'g', -1, 64),
+	}
+	if err := writeSafetensors(path, ts, md); err != nil {
+		return fmt.Errorf("flowmatch: checkpoint: %w", err)
+	}
+	return WriteCurve(path, t.losses, t.cfg.Batch, t.data.N)
+}
+
+// adamTensors returns AdamW's moments under their checkpoint names; the
+// tensors are the optimiser's own.
+func (t *Trainer) adamTensors() []nn.NamedTensor {
+	st := t.opt.State()
+	out := make([]nn.NamedTensor, len(st))
+	for i, nt := range st {
+		switch {
+		case strings.HasPrefix(nt.Name, "exp_avg_sq."):
+			out[i] = nn.NamedTensor{Name: adamVPre + strings.TrimPrefix(nt.Name, "exp_avg_sq."), Tensor: nt.Tensor}
+		case strings.HasPrefix(nt.Name, "exp_avg."):
+			out[i] = nn.NamedTensor{Name: adamMPre + strings.TrimPrefix(nt.Name, "exp_avg."), Tensor: nt.Tensor}
+		default:
+			panic("flowmatch: internal error: unexpected AdamW state " + nt.Name)
+		}
+	}
+	return out
+}
+
+// Resume loads the checkpoint at path, written by Trainer.Save or by
+// Train, and returns a Trainer that continues the run exactly on data,
+// which must be the same images the run started with.
+//
+// over changes how the resumed run stops and saves: its fields Epochs,
+// Duration, MaxSteps, Checkpoint, CheckpointEvery and CheckpointSteps
+// replace the checkpoint's when non-zero (Checkpoint defaults to path
+// itself). The recipe fields (Base to Loss) cannot change on resume: a
+// non-zero one that differs from the checkpoint's is an error.
+//
+// A file that is not a checkpoint, is truncated, lacks a tensor, holds one
+// of the wrong shape or an unknown one, or whose metadata is missing,
+// malformed or inconsistent is refused with an error naming the file and
+// the tensor, byte offset or metadata key at fault; nothing is half-loaded.
+func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
+	s, err := nn.ReadSafetensors(path)
+	if err != nil {
+		return nil, fmt.Errorf("flowmatch: %w", err)
+	}
+	md := metadata{path: path, m: s.Metadata}
+	if err := md.format(checkpointFormat); err != nil {
+		return nil, err
+	}
+	cfg, err := md.config()
+	if err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	if f := recipeConflict(over, cfg); f != "" {
+		return nil, fmt.Errorf("flowmatch: %s: Config.%s cannot change when resuming (the checkpoint's recipe is %s)", path, f, marshalConfig(cfg))
+	}
+	if over.Epochs != 0 {
+		cfg.Epochs = over.Epochs
+	}
+	if over.Duration != 0 {
+		cfg.Duration = over.Duration
+	}
+	if over.MaxSteps != 0 {
+		cfg.MaxSteps = over.MaxSteps
+	}
+	cfg.Checkpoint = path
+	if over.Checkpoint != "" {
+		cfg.Checkpoint = over.Checkpoint
+	}
+	if over.CheckpointEvery != 0 {
+		cfg.CheckpointEvery = over.CheckpointEvery
+	}
+	if over.CheckpointSteps != 0 {
+		cfg.CheckpointSteps = over.CheckpointSteps
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkData(data); err != nil {
+		return nil, err
+	}
+
+	var st trainState
+	ints := []struct {
+		key string
+		dst *int
+	}{
+		{"step", &st.step}, {"images_seen", &st.images}, {"epoch", &st.epoch},
+		{"epoch_index", &st.index}, {"schedule_steps", &st.horizon},
+	}
+	for _, kv := range ints {
+		if *kv.dst, err = md.int(kv.key); err != nil {
+			return nil, err
+		}
+	}
+	size, err := md.int("data_size")
+	if err != nil {
+		return nil, err
+	}
+	emaUpdates, err := md.int("ema_updates")
+	if err != nil {
+		return nil, err
+	}
+	adamSteps, err := md.int("adam_steps")
+	if err != nil {
+		return nil, err
+	}
+	if st.seconds, err = md.float("train_seconds"); err != nil {
+		return nil, err
+	}
+	switch {
+	case size != data.N:
+		return nil, fmt.Errorf("flowmatch: %s: the run trained on %d images, the data given has %d: resuming needs the same images", path, size, data.N)
+	case st.index >= size:
+		return nil, badFile(path, "metadata epoch_index %d is outside the %d images of data_size", st.index, size)
+	case st.images != st.epoch*size+st.index:
+		return nil, badFile(path, "metadata images_seen %d does not match epoch %d and epoch_index %d of %d images", st.images, st.epoch, st.index, size)
+	case adamSteps != st.step || emaUpdates != st.step:
+		return nil, badFile(path, "metadata adam_steps %d and ema_updates %d should both equal step %d", adamSteps, emaUpdates, st.step)
+	case st.step > 0 && st.images < st.step || st.images > st.step*cfg.Batch:
+		return nil, badFile(path, "metadata images_seen %d cannot be reached in %d steps of batch %d", st.images, st.step, cfg.Batch)
+	}
+
+	t := &Trainer{cfg: cfg, data: data, st: st}
+	// The initial weights are overwritten below; draw them from any source.
+	t.net = nn.NewVelocityNet(netConfig(cfg), rand.New(rand.NewPCG(cfg.Seed, streamInit)))
+	t.opt = nn.NewAdamW(t.net.Params(), cfg.LR)
+	t.ema = nn.NewEMA(t.net.Params(), cfg.EMADecay)
+	t.src = rand.NewPCG(0, 0)
+	if err := unmarshalPCG(t.src, md.m["rng"]); err != nil {
+		return nil, badFile(path, "metadata rng %q: %v", md.m["rng"], err)
+	}
+	t.rng = rand.New(t.src)
+
+	// Every tensor the trainer holds, under its file name.
+	var dst []*nn.Param
+	for _, p := range t.net.Params() {
+		dst = append(dst, &nn.Param{Name: p.Name, Value: p.Value})
+	}
+	for _, p := range t.ema.Params() {
+		dst = append(dst, &nn.Param{Name: emaPrefix + p.Name, Value: p.Value})
+	}
+	for _, nt := range t.adamTensors() {
+		dst = append(dst, &nn.Param{Name: nt.Name, Value: nt.Tensor})
+	}
+	lossT, ok := s.Get(lossTensor)
+	if !ok {
+		return nil, badFile(path, "tensor %q is missing", lossTensor)
+	}
+	if len(lossT.Shape) != 1 || lossT.Shape[0] != st.step {
+		return nil, badFile(path, "tensor %q has shape %v, want [%d] (one loss per step)", lossTensor, lossT.Shape, st.step)
+	}
+	if err := onlyKnown(path, s, dst, lossTensor); err != nil {
+		return nil, err
+	}
+	if err := s.CopyInto(dst); err != nil {
+		return nil, fmt.Errorf("flowmatch: %s: %w", path, err)
+	}
+	t.losses = append([]float32(nil), lossT.Data...)
+	t.opt.Steps = adamSteps
+	t.ema.Updates = emaUpdates
+	t.perm = permutation(cfg.Seed, st.epoch, data.N)
+	return t, nil
+}
+
+// recipeConflict returns the name of the first recipe field set in over
+// (non-zero) to a value other than cfg's, or "".
+func recipeConflict(over, cfg Config) string {
+	switch {
+	case over.Base != 0 && over.Base != cfg.Base:
+		return "Base"
+	case over.TimeDim != 0 && over.TimeDim != cfg.TimeDim:
+		return "TimeDim"
+	case over.Batch != 0 && over.Batch != cfg.Batch:
+		return "Batch"
+	case over.LR != 0 && over.LR != cfg.LR:
+		return "LR"
+	case over.WarmupSteps != 0 && over.WarmupSteps != cfg.WarmupSteps:
+		return "WarmupSteps"
+	case over.Cosine && !cfg.Cosine:
+		return "Cosine"
+	case over.FinalLR != 0 && over.FinalLR != cfg.FinalLR:
+		return "FinalLR"
+	case over.ScheduleSteps != 0 && over.ScheduleSteps != cfg.ScheduleSteps:
+		return "ScheduleSteps"
+	case over.EMADecay != 0 && over.EMADecay != cfg.EMADecay:
+		return "EMADecay"
+	case over.Seed != 0 && over.Seed != cfg.Seed:
+		return "Seed"
+	case over.Loss != 0 && over.Loss != cfg.Loss:
+		return "Loss"
+	}
+	return ""
+}
+
+// onlyKnown refuses a file holding tensors other than dst's and extra.
+func onlyKnown(path string, s *nn.Safetensors, dst []*nn.Param, extra ...string) error {
+	known := make(map[string]bool, len(dst)+len(extra))
+	for _, p := range dst {
+		known[p.Name] = true
+	}
+	for _, e := range extra {
+		known[e] = true
+	}
+	for _, nt := range s.Tensors {
+		if !known[nt.Name] {
+			return badFile(path, "unexpected tensor %q", nt.Name)
+		}
+	}
+	return nil
+}
+
+// metadata reads the typed values of a file's __metadata__.
+type metadata struct {
+	path string
+	m    map[string]string
+}
+
+func (md metadata) get(key string) (string, error) {
+	v, ok := md.m[key]
+	if !ok {
+		return "", badFile(md.path, "metadata key %q is missing", key)
+	}
+	return v, nil
+}
+
+// format checks the format and version keys.
+func (md metadata) format(want string) error {
+	if md.m == nil {
+		return badFile(md.path, "no __metadata__: not a windrose %s file", want)
+	}
+	f, err := md.get("format")
+	if err != nil {
+		return err
+	}
+	if f != want {
+		return badFile(md.path, "metadata format %q, want %q", f, want)
+	}
+	v, err := md.get("version")
+	if err != nil {
+		return err
+	}
+	if v != formatVersion {
+		return badFile(md.path, "metadata version %q: this windrose reads version %s", v, formatVersion)
+	}
+	return nil
+}
+
+func (md metadata) int(key string) (int, error) {
+	s, err := md.get(key)
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 {
+		return 0, badFile(md.path, "metadata %s = %q, want a non-negative integer", key, s)
+	}
+	return v, nil
+}
+
+func (md metadata) float(key string) (float64, error) {
+	s, err := md.get(key)
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(v >= 0) || math.IsInf(v, 0) {
+		return 0, badFile(md.path, "metadata %s = %q, want a finite non-negative number", key, s)
+	}
+	return v, nil
+}
+
+func (md metadata) config() (Config, error) {
+	s, err := md.get("config")
+	if err != nil {
+		return Config{}, err
+	}
+	c, err := unmarshalConfig(s)
+	if err != nil {
+		return Config{}, badFile(md.path, "metadata config: %v", err)
+	}
+	return c, nil
+}
+
+// Weights chooses which weights of a checkpoint a Model gets.
+type Weights int
+
+const (
+	// EMAWeights are the exponential moving average, the weights to
+	// sample with. The zero value.
+	EMAWeights Weights = iota
+	// RawWeights are the optimiser's current weights.
+	RawWeights
+)
+
+// Model is a velocity network ready for sampling, and what is known of how
+// it was trained.
+type Model struct {
+	Net *nn.VelocityNet
+	// Config is the training configuration, as far as the file recorded
+	// it (a file exported from PyTorch records none: then only Base and
+	// TimeDim, read from the tensor shapes, are set).
+	Config Config
+	// Step and Images are the training steps and images behind the
+	// weights; zero when unknown.
+	Step, Images int
+}
+
+// Save writes the model's weights, under their PyTorch names, and its
+// training summary to path (atomically), in the model format that
+// LoadModel reads and PyTorch's safetensors loads.
+func (m *Model) Save(path string) error {
+	md := map[string]string{
+		"format":      modelFormat,
+		"version":     formatVersion,
+		"config":      marshalConfig(m.Config),
+		"step":        strconv.Itoa(m.Step),
+		"images_seen": strconv.Itoa(m.Images),
+	}
+	ts := make([]nn.NamedTensor, len(m.Net.Params()))
+	for i, p := range m.Net.Params() {
+		ts[i] = nn.NamedTensor{Name: p.Name, Tensor: p.Value}
+	}
+	if err := writeSafetensors(path, ts, md); err != nil {
+		return fmt.Errorf("flowmatch: %w", err)
+	}
+	return nil
+}
+
+// writeSafetensors is nn.WriteSafetensors (atomic: temporary file, sync,
+// rename, directory sync) for regular files only, leaving the file readable
+// by all (0644) as a checkpoint meant for sharing should be. An existing
+// path that is not a regular file is refused: the rename would replace a
+// device such as /dev/null with a plain file.
+func writeSafetensors(path string, ts []nn.NamedTensor, md map[string]string) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file (%v): a checkpoint or model needs one", path, fi.Mode().Type())
+	}
+	if err := nn.WriteSafetensors(path, ts, md); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o644)
+}
+
+// LoadModel reads a model for sampling from path: a model file (Model.Save,
+// `windrose train -export`), a training checkpoint (its EMA or raw weights,
+// as w says) or a file of PyTorch state_dict weights exported with
+// safetensors (its only weights, whatever w). The architecture is read from
+// the tensor shapes (in_conv.weight is [Base,1,3,3], time_mlp.0.weight is
+// [TimeDim,TimeDim]) and checked against the recorded Config when there is
+// one.
+func LoadModel(path string, w Weights) (*Model, error) {
+	s, err := nn.ReadSafetensors(path)
+	if err != nil {
+		return nil, fmt.Errorf("flowmatch: %w", err)
+	}
+	return modelFrom(path, s, w)
+}
+
+// ReadModel is LoadModel for a file's content held in memory (the shipped
+// model is embedded in the binary); name is used in error messages.
+func ReadModel(name string, content []byte, w Weights) (*Model, error) {
+	// Package nn reads safetensors from files only: go through one.
+	f, err := os.CreateTemp("", "windrose-model-*.safetensors")
+	if err != nil {
+		return nil, fmt.Errorf("flowmatch: reading %s: %w", name, err)
+	}
+	defer os.Remove(f.Name())
+	_, werr := f.Write(content)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return nil, fmt.Errorf("flowmatch: reading %s: %w", name, werr)
+	}
+	s, err := nn.ReadSafetensors(f.Name())
+	if err != nil {
+		return nil, fmt.Errorf("flowmatch: %s: %w", name, errors.Unwrap(err))
+	}
+	return modelFrom(name, s, w)
+}
+
+func modelFrom(path string, s *nn.Safetensors, w Weights) (*Model, error) {
+	prefix := ""
+	m := &Model{}
+	md := metadata{path: path, m: s.Metadata}
+	var recorded *Config
+	switch f := s.Metadata["format"]; f {
+	case checkpointFormat, modelFormat:
+		if err := md.format(f); err != nil {
+			return nil, err
+		}
+		c, err := md.config()
+		if err != nil {
+			return nil, err
+		}
+		c = c.withDefaults()
+		recorded = &c
+		if m.Step, err = md.int("step"); err != nil {
+			return nil, err
+		}
+		if m.Images, err = md.int("images_seen"); err != nil {
+			return nil, err
+		}
+		if f == checkpointFormat && w == EMAWeights {
+			prefix = emaPrefix
+		}
+	case "":
+	default:
+		return nil, badFile(path, "metadata format %q, want %q or %q", f, modelFormat, checkpointFormat)
+	}
+
+	in, ok := s.Get(prefix + "in_conv.weight")
+	if !ok {
+		return nil, badFile(path, "tensor %q is missing", prefix+"in_conv.weight")
+	}
+	tm, ok := s.Get(prefix + "time_mlp.0.weight")
+	if !ok {
+		return nil, badFile(path, "tensor %q is missing", prefix+"time_mlp.0.weight")
+	}
+	if len(in.Shape) != 4 || len(tm.Shape) != 2 {
+		return nil, badFile(path, "tensors in_conv.weight %v and time_mlp.0.weight %v are not a VelocityNet's", in.Shape, tm.Shape)
+	}
+	base, tdim := in.Shape[0], tm.Shape[0]
+	if recorded != nil {
+		if recorded.Base != base || recorded.TimeDim != tdim {
+			return nil, badFile(path, "the tensors are of a net with Base %d and TimeDim %d, the metadata config says %d and %d",
+				base, tdim, recorded.Base, recorded.TimeDim)
+		}
+		m.Config = *recorded
+	} else {
+		m.Config = Config{Base: base, TimeDim: tdim}
+	}
+	if base <= 0 || base%groups != 0 || tdim < 4 || tdim%2 != 0 {
+		return nil, badFile(path, "in_conv.weight %v and time_mlp.0.weight %v give Base %d and TimeDim %d, not a VelocityNet with 8 groups",
+			in.Shape, tm.Shape, base, tdim)
+	}
+	m.Net = nn.NewVelocityNet(nn.Config{Base: base, TimeDim: tdim, Groups: groups}, rand.New(rand.NewPCG(0, 0)))
+	dst := make([]*nn.Param, len(m.Net.Params()))
+	for i, p := range m.Net.Params() {
+		dst[i] = &nn.Param{Name: prefix + p.Name, Value: p.Value}
+	}
+	if err := s.CopyInto(dst); err != nil {
+		return nil, fmt.Errorf("flowmatch: %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// SaveModel writes the EMA weights alone, in the model format, to path:
+// the small file that sampling needs (what models/mnist.safetensors is).
+func (t *Trainer) SaveModel(path string) error {
+	if !t.finiteWeights() {
+		return fmt.Errorf("flowmatch: not saving %s: the weights are not finite", path)
+	}
+	return t.Model().Save(path)
+}
+
+// CurveFiles returns the paths of the loss curve files written beside the
+// checkpoint at path: its name without extension plus ".loss.csv" and
+// ".loss.png".
+func CurveFiles(path string) (csv, png string) {
+	base := strings.TrimSuffix(path, filepath.Ext(path))
+	return base + ".loss.csv", base + ".loss.png"
+}

@@ -1,0 +1,113 @@
+package flowmatch
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// curveWindow is the number of steps the smoothed loss averages: the loss
+// of one batch scatters by tens of percent (each step draws new times and
+// noise), and a trailing mean of 100 steps shows the trend.
+const curveWindow = 100
+
+// WriteCurve writes the loss curve of a run to the two CurveFiles of the
+// checkpoint path: a CSV file with one row per step (step, images seen,
+// loss, mean loss of the last 100 steps) and a PNG plot of both losses
+// against the images seen, on a logarithmic loss axis. batch and n (the
+// number of training images) turn steps into images. Each file is written
+// atomically. It writes nothing for an empty curve.
+func WriteCurve(path string, losses []float32, batch, n int) error {
+	if len(losses) == 0 {
+		return nil
+	}
+	csvPath, pngPath := CurveFiles(path)
+	spe := stepsPerEpoch(n, batch)
+	images := func(step int) int { // images seen after step steps
+		e, r := step/spe, step%spe
+		return e*n + min(r*batch, n)
+	}
+	smooth := make([]float64, len(losses))
+	var sum float64
+	for i, l := range losses {
+		sum += float64(l)
+		if i >= curveWindow {
+			sum -= float64(losses[i-curveWindow])
+		}
+		smooth[i] = sum / float64(min(i+1, curveWindow))
+	}
+	err := writeFileAtomic(csvPath, func(w io.Writer) error {
+		if _, err := io.WriteString(w, "step,images,loss,loss_mean100\n"); err != nil {
+			return err
+		}
+		var b []byte
+		for i, l := range losses {
+			b = b[:0]
+			b = strconv.AppendInt(b, int64(i+1), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(images(i+1)), 10)
+			b = append(b, ',')
+			b = strconv.AppendFloat(b, float64(l), 'g', -1, 32)
+			b = append(b, ',')
+			b = strconv.AppendFloat(b, smooth[i], 'g', 7, 64)
+			b = append(b, '\n')
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("flow-matching loss, %d steps", len(losses))
+	p.X.Label.Text = "images seen"
+	p.Y.Label.Text = "loss"
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	raw := make(plotter.XYs, 0, len(losses))
+	mean := make(plotter.XYs, 0, len(losses))
+	for i, l := range losses {
+		x := float64(images(i + 1))
+		if v := float64(l); v > 0 && !math.IsInf(v, 0) {
+			raw = append(raw, plotter.XY{X: x, Y: v})
+		}
+		if smooth[i] > 0 && !math.IsInf(smooth[i], 0) {
+			mean = append(mean, plotter.XY{X: x, Y: smooth[i]})
+		}
+	}
+	if len(raw) == 0 {
+		return nil // nothing plottable on a log axis
+	}
+	lr, err := plotter.NewLine(raw)
+	if err != nil {
+		return fmt.Errorf("flowmatch: plotting the loss: %w", err)
+	}
+	lr.Color = color.Gray{Y: 190}
+	lm, err := plotter.NewLine(mean)
+	if err != nil {
+		return fmt.Errorf("flowmatch: plotting the loss: %w", err)
+	}
+	lm.Color = color.RGBA{R: 31, G: 119, B: 180, A: 255}
+	lm.Width = vg.Points(1.5)
+	p.Add(plotter.NewGrid(), lr, lm)
+	p.Legend.Add("per step", lr)
+	p.Legend.Add("mean of 100", lm)
+	p.Legend.Top = true
+	wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
+	if err != nil {
+		return fmt.Errorf("flowmatch: plotting the loss: %w", err)
+	}
+	return writeFileAtomic(pngPath, func(w io.Writer) error {
+		_, err := wt.WriteTo(w)
+		return err
+	})
+}

@@ -1,0 +1,191 @@
+package flowmatch
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The files under testdata/npy are written by NumPy 1.24
+// (testdata/npy/gen.py); their values are formulas recomputed here.
+
+func TestReadNPYNumPyFiles(t *testing.T) {
+	noise, n, err := ReadNoise("testdata/npy/noise_f4.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || len(noise) != 2*784 {
+		t.Fatalf("noise: %d samples, %d values", n, len(noise))
+	}
+	for i, v := range noise {
+		if want := float32(float64(i%97)/8 - 6); v != want {
+			t.Fatalf("noise[%d] = %v, want %v", i, v, want)
+		}
+	}
+	pix, n, err := ReadImagesNPY("testdata/npy/images_u1.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 || len(pix) != 3*784 {
+		t.Fatalf("images: %d, %d pixels", n, len(pix))
+	}
+	for i, v := range pix {
+		if want := uint8(7 * i % 256); v != want {
+			t.Fatalf("pixel %d = %d, want %d", i, v, want)
+		}
+	}
+	for _, name := range []string{"big_f4.npy", "v2_f4.npy"} {
+		a, err := ReadNPY(filepath.Join("testdata/npy", name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if len(a.Shape) != 2 || a.Shape[0] != 2 || a.Shape[1] != 3 || a.U8 != nil {
+			t.Errorf("%s: shape %v", name, a.Shape)
+		}
+		for i, v := range a.F32 {
+			if want := float32(i) / 4; v != want {
+				t.Errorf("%s: [%d] = %v, want %v", name, i, v, want)
+			}
+		}
+	}
+}
+
+// TestWriteNPYMatchesNumPy writes the NumPy test images again and compares
+// the bytes: header, padding and data are NumPy's.
+func TestWriteNPYMatchesNumPy(t *testing.T) {
+	want, err := os.ReadFile("testdata/npy/images_u1.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix := make([]uint8, 3*784)
+	for i := range pix {
+		pix[i] = uint8(7 * i % 256)
+	}
+	p := filepath.Join(t.TempDir(), "out.npy")
+	if err := WriteNPYUint8(p, pix, 3, 28, 28); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("WriteNPYUint8 output differs from NumPy's:\n%q\n%q", got[:128], want[:128])
+	}
+}
+
+func TestNPYRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	f := []float32{1.5, -2, 0, 3.25e-3, 7, 8}
+	for _, shape := range [][]int{{6}, {2, 3}, {1, 2, 3}, {6, 1}} {
+		p := filepath.Join(dir, "f.npy")
+		if err := WriteNPYFloat32(p, f, shape...); err != nil {
+			t.Fatal(err)
+		}
+		a, err := ReadNPY(p)
+		if err != nil {
+			t.Fatalf("shape %v: %v", shape, err)
+		}
+		if len(a.Shape) != len(shape) {
+			t.Fatalf("shape %v read back as %v", shape, a.Shape)
+		}
+		for i := range shape {
+			if a.Shape[i] != shape[i] {
+				t.Fatalf("shape %v read back as %v", shape, a.Shape)
+			}
+		}
+		for i := range f {
+			if a.F32[i] != f[i] {
+				t.Fatalf("shape %v: [%d] = %v, want %v", shape, i, a.F32[i], f[i])
+			}
+		}
+	}
+	p := filepath.Join(dir, "empty.npy")
+	if err := WriteNPYUint8(p, []uint8{}, 0, 28, 28); err != nil {
+		t.Fatal(err)
+	}
+	if pix, n, err := ReadImagesNPY(p); err != nil || n != 0 || len(pix) != 0 {
+		t.Errorf("empty images: %d, %v", n, err)
+	}
+	mustPanic(t, "shape", func() { WriteNPYUint8(p, []uint8{1, 2}, 3) })
+}
+
+func TestReadNPYErrors(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("testdata/npy/noise_f4.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := func(h string) []byte {
+		b := append([]byte("\x93NUMPY\x01\x00"), byte(len(h)), byte(len(h)>>8))
+		return append(b, h...)
+	}
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"empty", nil, "magic"},
+		{"not npy", []byte("PK\x03\x04 this is a zip file"), "magic"},
+		{"version", append([]byte("\x93NUMPY\x04\x00"), 0, 0), "version 4.0"},
+		{"header cut", good[:50], "truncated"},
+		{"data cut", good[:len(good)-3], "truncated"},
+		{"extra data", append(append([]byte{}, good...), 1, 2, 3, 4), "4 bytes after"},
+		{"fortran", mustRead(t, "testdata/npy/fortran_f4.npy"), "fortran_order"},
+		{"int64", mustRead(t, "testdata/npy/int64.npy"), "dtype \"<i8\""},
+		{"not a dict", hdr("[1, 2]\n"), "dict"},
+		{"missing shape", hdr("{'descr': '<f4', 'fortran_order': False, }\n"), "shape"},
+		{"bad shape", hdr("{'descr': '<f4', 'fortran_order': False, 'shape': (2, -3), }\n"), "shape"},
+		{"unknown key", hdr("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}\n"), "unknown key"},
+		{"huge shape", hdr("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000, 100000), }\n"), "cannot fit"},
+	} {
+		_, err := ReadNPY(write(tc.name+".npy", tc.data))
+		if !errors.Is(err, ErrNPY) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.name+".npy") {
+			t.Errorf("%s: error %v, want ErrNPY mentioning %q and the file", tc.name, err, tc.want)
+		}
+	}
+	// Valid files of the wrong kind for their use.
+	if _, _, err := ReadNoise("testdata/npy/images_u1.npy"); err == nil || !strings.Contains(err.Error(), "float32") {
+		t.Errorf("uint8 noise: %v", err)
+	}
+	if _, _, err := ReadNoise("testdata/npy/big_f4.npy"); err == nil || !strings.Contains(err.Error(), "[2 3]") {
+		t.Errorf("noise of shape [2, 3]: %v", err)
+	}
+	if _, _, err := ReadImagesNPY("testdata/npy/noise_f4.npy"); err == nil || !strings.Contains(err.Error(), "uint8") {
+		t.Errorf("float32 images: %v", err)
+	}
+	nan := filepath.Join(dir, "nan.npy")
+	vals := make([]float32, 784)
+	vals[5] = float32(0) / float32(zero())
+	if err := WriteNPYFloat32(nan, vals, 1, 1, 28, 28); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ReadNoise(nan); err == nil || !strings.Contains(err.Error(), "value 5") {
+		t.Errorf("NaN noise: %v", err)
+	}
+	if _, err := ReadNPY(filepath.Join(dir, "absent.npy")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("absent file: %v", err)
+	}
+}
+
+func zero() float64 { return 0 }
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

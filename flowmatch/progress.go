@@ -1,0 +1,92 @@
+package flowmatch
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+// ProgressPrinter shows a run's Progress on W: on a terminal a bar redrawn
+// in place (percentage, step, smoothed loss, images/s, ETA), elsewhere (a
+// log file, a pipe) a plain line every Interval. Pass its Report method as
+// Trainer.Progress and call Done when training returns.
+type ProgressPrinter struct {
+	W io.Writer
+	// Terminal selects the redrawn bar; see IsTerminal.
+	Terminal bool
+	// Interval is the time between log lines. Zero means 10 seconds. The
+	// bar is redrawn at most five times a second.
+	Interval time.Duration
+
+	last    time.Time
+	loss    float64 // smoothed loss
+	n       int
+	drawn   bool
+	lastLen int
+}
+
+// IsTerminal reports whether f is a character device (a terminal), from
+// its file mode; the standard library has no isatty, and this is the test
+// that needs no system call beyond Stat.
+func IsTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// barRedraw is the shortest time between two redraws of the bar: often
+// enough to look live, rarely enough to cost nothing.
+const barRedraw = 200 * time.Millisecond
+
+// Report records p and prints it when it is time.
+func (pp *ProgressPrinter) Report(p Progress) {
+	// The loss of one step scatters; show a mean over about 50 steps.
+	pp.n++
+	a := max(1/float64(pp.n), 0.02)
+	pp.loss += a * (p.Loss - pp.loss)
+	now := time.Now()
+	every := pp.Interval
+	if every == 0 {
+		every = 10 * time.Second
+	}
+	if pp.Terminal {
+		every = barRedraw
+	}
+	if !pp.last.IsZero() && now.Sub(pp.last) < every {
+		return
+	}
+	pp.last = now
+	speed := "? img/s"
+	if p.ImagesPerSec > 0 {
+		speed = fmt.Sprintf("%.0f img/s", p.ImagesPerSec)
+	}
+	eta := "?"
+	if p.ETA >= 0 {
+		eta = p.ETA.Round(time.Second).String()
+	}
+	if !pp.Terminal {
+		fmt.Fprintf(pp.W, "step %d  epoch %d  images %d  loss %.4f  lr %.2e  %s  elapsed %s  ETA %s\n",
+			p.Step, p.Epoch, p.Images, pp.loss, p.LR, speed, p.Elapsed.Round(time.Second), eta)
+		return
+	}
+	const width = 24
+	done := int(p.Fraction * width)
+	bar := strings.Repeat("=", done)
+	if done < width {
+		bar += ">" + strings.Repeat(" ", width-done-1)
+	}
+	line := fmt.Sprintf("\r%3.0f%% [%s] step %d  loss %.4f  %s  ETA %s", 100*p.Fraction, bar, p.Step, pp.loss, speed, eta)
+	pad := max(0, pp.lastLen-len(line))
+	pp.lastLen = len(line)
+	fmt.Fprint(pp.W, line+strings.Repeat(" ", pad))
+	pp.drawn = true
+}
+
+// Done ends the bar's line, if one was drawn.
+func (pp *ProgressPrinter) Done() {
+	if pp.drawn {
+		fmt.Fprintln(pp.W)
+		pp.drawn = false
+	}
+}

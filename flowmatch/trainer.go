@@ -1,0 +1,457 @@
+package flowmatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/windrose/windrose/mnist"
+	"github.com/windrose/windrose/nn"
+)
+
+// Trainer trains a VelocityNet by conditional flow matching on a set of
+// images. Create one with NewTrainer (a new run) or Resume (a run continued
+// from its checkpoint), then call Train, as often as wanted: each call
+// continues where the last one stopped.
+//
+// Everything a step draws at random (the data order, the times t and the
+// noise x0) comes from generators whose state is in the checkpoint, and
+// every computation is deterministic, so a run interrupted and resumed
+// produces bit-identical weights to one that never stopped.
+//
+// A Trainer is not safe for concurrent use.
+type Trainer struct {
+	// Progress, when not nil, is called after every step with the state of
+	// the run. It runs on the training goroutine: keep it short.
+	Progress func(Progress)
+
+	cfg  Config // with defaults applied
+	data *mnist.Images
+	net  *nn.VelocityNet
+	opt  *nn.AdamW
+	ema  *nn.EMA
+	src  *rand.PCG // times and noise
+	rng  *rand.Rand
+	st   trainState
+	perm []int // data order of the current epoch
+
+	losses []float32 // loss of every step since the start of training
+
+	// Step buffers, sized for a full batch and reused.
+	x1, x0, xt, u, v, dv nn.Tensor
+	times                []float64
+
+	// lossHook, when set (tests only), replaces each step's loss.
+	lossHook func(step int, loss float64) float64
+}
+
+// trainState is where a run stands; it is saved in the checkpoint.
+type trainState struct {
+	step    int     // optimiser steps taken
+	images  int     // images seen: Σ of the batch sizes
+	epoch   int     // passes completed
+	index   int     // position in the current epoch's permutation
+	horizon int     // cosine horizon in steps; 0 until known
+	seconds float64 // training time of the earlier Train calls
+}
+
+// StopReason says why Train returned.
+type StopReason int
+
+const (
+	// StopEpochs: Config.Epochs passes over the data are done.
+	StopEpochs StopReason = iota + 1
+	// StopDuration: the Train call ran for Config.Duration.
+	StopDuration
+	// StopMaxSteps: the step count reached Config.MaxSteps.
+	StopMaxSteps
+	// StopCanceled: the context was canceled (Ctrl-C in the CLI).
+	StopCanceled
+	// StopNonFinite: a step produced a NaN or infinite loss or weights.
+	StopNonFinite
+)
+
+var stopNames = [...]string{"", "epochs done", "time budget reached", "step limit reached", "canceled", "non-finite loss"}
+
+// String describes the reason.
+func (r StopReason) String() string {
+	if r > 0 && int(r) < len(stopNames) {
+		return stopNames[r]
+	}
+	return fmt.Sprintf("StopReason(%d)", int(r))
+}
+
+// Result sums up a Train call.
+type Result struct {
+	// Stop is why training stopped.
+	Stop StopReason
+	// Steps, Images and Epoch are the totals since the start of training
+	// (across resumes): optimiser steps, images seen, completed passes.
+	Steps, Images, Epoch int
+	// Loss is the mean loss of the last 100 steps (fewer if there were
+	// fewer); NaN if no step was taken.
+	Loss float64
+	// Elapsed is the wall time of this call.
+	Elapsed time.Duration
+	// Checkpoint is the last checkpoint written by this call; empty if
+	// none was.
+	Checkpoint string
+}
+
+// Progress is the state of a run after a step, for progress displays.
+type Progress struct {
+	Step, Epoch, Images int
+	// Loss is the loss of this step, LR the learning rate it used.
+	Loss, LR float64
+	// ImagesPerSec is a smoothed training speed; 0 before it is known.
+	ImagesPerSec float64
+	// Elapsed is the wall time of this Train call so far.
+	Elapsed time.Duration
+	// Fraction is how far the run is toward its nearest limit (epochs,
+	// duration or steps), in [0, 1]; ETA is the estimated time left, or
+	// −1 while unknown.
+	Fraction float64
+	ETA      time.Duration
+}
+
+// NonFiniteError reports a training step whose loss, or whose updated
+// weights, were not finite. Training stops without writing a checkpoint,
+// so the last good one on disk is kept.
+type NonFiniteError struct {
+	// Step is the 1-based number of the failing step.
+	Step int
+	// Loss is the step's loss (NaN or ±Inf), or the finite loss of the
+	// step whose update made the weights non-finite.
+	Loss float64
+	// Weights is true when the loss was finite but the weights were not.
+	Weights bool
+}
+
+func (e *NonFiniteError) Error() string {
+	if e.Weights {
+		return fmt.Sprintf("flowmatch: non-finite weights after step %d (loss %g); training stopped, the last checkpoint is kept", e.Step, e.Loss)
+	}
+	return fmt.Sprintf("flowmatch: non-finite loss %g at step %d; training stopped, the last checkpoint is kept", e.Loss, e.Step)
+}
+
+// NewTrainer returns a Trainer for a new run of cfg on data: the images
+// are scaled to [−1, 1] as they are drawn, and must have even height and
+// width (28×28 for MNIST). The initial weights are drawn from cfg.Seed.
+func NewTrainer(cfg Config, data *mnist.Images) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkData(data); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	t := &Trainer{cfg: cfg, data: data}
+	t.net = nn.NewVelocityNet(netConfig(cfg), rand.New(rand.NewPCG(cfg.Seed, streamInit)))
+	t.opt = nn.NewAdamW(t.net.Params(), cfg.LR)
+	t.ema = nn.NewEMA(t.net.Params(), cfg.EMADecay)
+	t.src = rand.NewPCG(cfg.Seed, streamNoise)
+	t.rng = rand.New(t.src)
+	if cfg.ScheduleSteps > 0 {
+		t.st.horizon = cfg.ScheduleSteps
+	} else if cfg.Duration == 0 {
+		t.st.horizon = cfg.Epochs * stepsPerEpoch(data.N, cfg.Batch)
+	}
+	t.perm = permutation(cfg.Seed, 0, data.N)
+	return t, nil
+}
+
+func checkData(data *mnist.Images) error {
+	switch {
+	case data == nil || data.N == 0:
+		return errors.New("flowmatch: no training images")
+	case data.Rows < 2 || data.Cols < 2 || data.Rows%2 != 0 || data.Cols%2 != 0:
+		return fmt.Errorf("flowmatch: images of %d×%d pixels; the VelocityNet needs an even height and width", data.Rows, data.Cols)
+	case len(data.Pixels) != data.N*data.Rows*data.Cols:
+		return fmt.Errorf("flowmatch: %d pixels for %d images of %d×%d", len(data.Pixels), data.N, data.Rows, data.Cols)
+	}
+	return nil
+}
+
+// netConfig is the VelocityNet configuration of a (defaulted) Config.
+func netConfig(c Config) nn.Config {
+	return nn.Config{Base: c.Base, TimeDim: c.TimeDim, Groups: groups}
+}
+
+// Config returns the run's configuration, with defaults applied.
+func (t *Trainer) Config() Config { return t.cfg }
+
+// Net returns the network being trained (the raw weights, not the EMA).
+func (t *Trainer) Net() *nn.VelocityNet { return t.net }
+
+// Step returns the number of steps taken since the start of training.
+func (t *Trainer) Step() int { return t.st.step }
+
+// Losses returns the loss of every step since the start of training. The
+// slice is the Trainer's: do not modify it.
+func (t *Trainer) Losses() []float32 { return t.losses }
+
+// Model returns a Model holding a copy of the EMA weights, the weights to
+// sample with.
+func (t *Trainer) Model() *Model {
+	net := nn.NewVelocityNet(netConfig(t.cfg), rand.New(rand.NewPCG(0, 0)))
+	t.ema.CopyTo(net.Params())
+	return &Model{Net: net, Config: t.cfg, Step: t.st.step, Images: t.st.images}
+}
+
+// Train runs training steps until a limit of the Config is reached or ctx
+// is done, then writes a checkpoint (when Config.Checkpoint is set) and
+// returns. Checkpoints are also written every Config.CheckpointEvery and
+// every Config.CheckpointSteps steps, together with the loss curve
+// (CurveFiles).
+//
+// When ctx is done Train saves and returns the Result with Stop =
+// StopCanceled and ctx's error. A step whose loss, or whose updated
+// weights, are not finite stops training with a *NonFiniteError, without
+// writing a checkpoint. Errors writing a checkpoint are returned as they
+// happen, stopping training.
+func (t *Trainer) Train(ctx context.Context) (*Result, error) {
+	start := time.Now()
+	res := &Result{}
+	defer func() { t.st.seconds += time.Since(start).Seconds() }()
+	finish := func(reason StopReason, err error) (*Result, error) {
+		if t.cfg.Checkpoint != "" && reason != StopNonFinite {
+			if !t.finiteWeights() {
+				return t.result(res, StopNonFinite, start), &NonFiniteError{Step: t.st.step, Loss: t.lastLoss(), Weights: true}
+			}
+			if serr := t.checkpoint(start); serr != nil {
+				return t.result(res, reason, start), errors.Join(err, serr)
+			}
+			res.Checkpoint = t.cfg.Checkpoint
+		}
+		return t.result(res, reason, start), err
+	}
+
+	lastSave := start
+	var firstStepDone time.Time
+	stepsAtFirst := 0
+	var speed float64 // smoothed images per second
+	prev := start
+	for {
+		if err := ctx.Err(); err != nil {
+			return finish(StopCanceled, err)
+		}
+		if r := t.limitReached(start); r != 0 {
+			return finish(r, nil)
+		}
+		b := min(t.cfg.Batch, t.data.N-t.st.index)
+		loss, lr := t.step(b)
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return finish(StopNonFinite, &NonFiniteError{Step: t.st.step + 1, Loss: loss})
+		}
+		t.advance(b, loss)
+
+		now := time.Now()
+		if firstStepDone.IsZero() {
+			// The first step allocates every buffer: leave it out of
+			// the speed measurements.
+			firstStepDone, stepsAtFirst = now, t.st.step
+		} else {
+			inst := float64(b) / now.Sub(prev).Seconds()
+			if speed == 0 {
+				speed = inst
+			} else {
+				speed += 0.05 * (inst - speed) // about the last 20 steps
+			}
+		}
+		prev = now
+		t.estimateHorizon(start, firstStepDone, stepsAtFirst, now)
+
+		if t.Progress != nil {
+			frac, eta := t.remaining(start, now, speed)
+			t.Progress(Progress{
+				Step: t.st.step, Epoch: t.st.epoch, Images: t.st.images,
+				Loss: loss, LR: lr, ImagesPerSec: speed,
+				Elapsed: now.Sub(start), Fraction: frac, ETA: eta,
+			})
+		}
+
+		due := now.Sub(lastSave) >= t.cfg.CheckpointEvery ||
+			t.cfg.CheckpointSteps > 0 && t.st.step%t.cfg.CheckpointSteps == 0
+		if t.cfg.Checkpoint != "" && due {
+			if !t.finiteWeights() {
+				return t.result(res, StopNonFinite, start), &NonFiniteError{Step: t.st.step, Loss: loss, Weights: true}
+			}
+			if err := t.checkpoint(start); err != nil {
+				return t.result(res, 0, start), err
+			}
+			res.Checkpoint = t.cfg.Checkpoint
+			lastSave = time.Now()
+		}
+	}
+}
+
+// lastLoss returns the loss of the last step, NaN before the first.
+func (t *Trainer) lastLoss() float64 {
+	if len(t.losses) == 0 {
+		return math.NaN()
+	}
+	return float64(t.losses[len(t.losses)-1])
+}
+
+// result fills res with the totals.
+func (t *Trainer) result(res *Result, reason StopReason, start time.Time) *Result {
+	res.Stop = reason
+	res.Steps, res.Images, res.Epoch = t.st.step, t.st.images, t.st.epoch
+	res.Elapsed = time.Since(start)
+	n := min(100, len(t.losses))
+	res.Loss = math.NaN()
+	if n > 0 {
+		var s float64
+		for _, l := range t.losses[len(t.losses)-n:] {
+			s += float64(l)
+		}
+		res.Loss = s / float64(n)
+	}
+	return res
+}
+
+// limitReached returns the reason to stop before the next step, or 0.
+func (t *Trainer) limitReached(start time.Time) StopReason {
+	switch {
+	case t.st.epoch >= t.cfg.Epochs:
+		return StopEpochs
+	case t.cfg.MaxSteps > 0 && t.st.step >= t.cfg.MaxSteps:
+		return StopMaxSteps
+	case t.cfg.Duration > 0 && time.Since(start) >= t.cfg.Duration:
+		return StopDuration
+	}
+	return 0
+}
+
+// step computes the loss of one batch of b images at the current position
+// and, when it is finite, updates the weights and the EMA. It returns the
+// loss and the learning rate used.
+func (t *Trainer) step(b int) (loss, lr float64) {
+	H, W := t.data.Rows, t.data.Cols
+	idx := t.perm[t.st.index : t.st.index+b]
+	for _, x := range []*nn.Tensor{&t.x1, &t.x0, &t.xt, &t.u, &t.v, &t.dv} {
+		x.Resize(b, 1, H, W)
+	}
+	t.data.ScaledBatch(t.x1.Data, idx)
+	// The tutorial's order of draws: the times, then the noise.
+	t.times = t.times[:0]
+	for range b {
+		t.times = append(t.times, ReferencePath.SampleTime(t.rng))
+	}
+	for i := range t.x0.Data {
+		t.x0.Data[i] = float32(t.rng.NormFloat64())
+	}
+	ReferencePath.Interpolate(t.xt.Data, t.u.Data, t.x0.Data, t.x1.Data, t.times)
+	t.net.Forward(&t.v, &t.xt, t.times)
+	loss = t.cfg.Loss.Eval(t.dv.Data, t.v.Data, t.u.Data, t.times)
+	if t.lossHook != nil {
+		loss = t.lossHook(t.st.step+1, loss)
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, 0
+	}
+	t.net.ZeroGrad()
+	t.net.Backward(nil, &t.dv)
+	lr = t.cfg.LearningRate(t.st.step, t.st.horizon)
+	t.opt.LR = lr
+	t.opt.Step()
+	t.ema.Update(t.net.Params())
+	return loss, lr
+}
+
+// advance moves the run's position past a step of b images.
+func (t *Trainer) advance(b int, loss float64) {
+	t.st.step++
+	t.st.images += b
+	t.st.index += b
+	t.losses = append(t.losses, float32(loss))
+	if t.st.index == t.data.N {
+		t.st.epoch++
+		t.st.index = 0
+		t.perm = permutation(t.cfg.Seed, t.st.epoch, t.data.N)
+	}
+}
+
+// horizonProbe is how long Train measures its speed before it fixes a
+// cosine horizon from Config.Duration: long enough to average over a few
+// dozen steps of a small network, short against a run of minutes.
+const horizonProbe = 15 * time.Second
+
+// estimateHorizon fixes the cosine horizon of a time-limited run, once,
+// from the speed measured since the first step.
+func (t *Trainer) estimateHorizon(start, first time.Time, stepsAtFirst int, now time.Time) {
+	if t.st.horizon > 0 || t.cfg.Duration == 0 {
+		return
+	}
+	measured := now.Sub(first)
+	steps := t.st.step - stepsAtFirst
+	if measured < horizonProbe || steps < 5 {
+		return
+	}
+	perStep := measured.Seconds() / float64(steps)
+	left := (t.cfg.Duration - now.Sub(start)).Seconds()
+	h := t.st.step + int(math.Max(0, left)/perStep)
+	h = min(h, t.cfg.Epochs*stepsPerEpoch(t.data.N, t.cfg.Batch))
+	t.st.horizon = max(h, t.st.step+1)
+}
+
+// remaining returns the fraction of the run done toward its nearest limit
+// and the estimated time left (−1 when unknown).
+func (t *Trainer) remaining(start, now time.Time, speed float64) (float64, time.Duration) {
+	frac := float64(t.st.images) / float64(t.cfg.Epochs*t.data.N)
+	eta := time.Duration(-1)
+	if speed > 0 {
+		eta = time.Duration(float64(t.cfg.Epochs*t.data.N-t.st.images) / speed * float64(time.Second))
+	}
+	if t.cfg.MaxSteps > 0 {
+		f := float64(t.st.step) / float64(t.cfg.MaxSteps)
+		if f > frac {
+			frac = f
+		}
+		if speed > 0 {
+			e := time.Duration(float64((t.cfg.MaxSteps-t.st.step)*t.cfg.Batch) / speed * float64(time.Second))
+			if eta < 0 || e < eta {
+				eta = e
+			}
+		}
+	}
+	if d := t.cfg.Duration; d > 0 {
+		el := now.Sub(start)
+		if f := el.Seconds() / d.Seconds(); f > frac {
+			frac = f
+		}
+		if e := d - el; eta < 0 || e < eta {
+			eta = max(e, 0)
+		}
+	}
+	return min(max(frac, 0), 1), eta
+}
+
+// finiteWeights reports whether every weight and every EMA weight is
+// finite.
+func (t *Trainer) finiteWeights() bool {
+	for _, ps := range [][]*nn.Param{t.net.Params(), t.ema.Params()} {
+		for _, p := range ps {
+			for _, v := range p.Value.Data {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// Train is NewTrainer followed by Trainer.Train: it trains a new run of cfg
+// on data and returns the Trainer (for its Model) and the Result.
+func Train(ctx context.Context, cfg Config, data *mnist.Images) (*Trainer, *Result, error) {
+	t, err := NewTrainer(cfg, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := t.Train(ctx)
+	return t, res, err
+}
