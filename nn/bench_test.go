@@ -10,9 +10,10 @@ import (
 )
 
 func init() {
-	// Tuning aid: WINDROSE_COLS_BUDGET overrides colsBudget in benchmarks.
+	// Tuning aid: WINDROSE_COLS_BUDGET overrides both chunk budgets in
+	// benchmarks (see colsBudget).
 	if v, err := strconv.Atoi(os.Getenv("WINDROSE_COLS_BUDGET")); err == nil && v > 0 {
-		colsBudget = v
+		colsBudget, workerColsBudget = v, v
 	}
 }
 

@@ -20,7 +20,12 @@ type sgemmer interface {
 type cpuBackend struct {
 	name string
 	gemm sgemmer
-	pool scratchPool
+	// serial, when not nil, is a single-threaded GEMM that lets
+	// convolutions run sample-parallel (see chunked); nil keeps every
+	// operation parallel inside (for a GEMM that threads on its own terms,
+	// such as OpenBLAS).
+	serial sgemmer
+	pool   scratchPool
 }
 
 func (c *cpuBackend) Name() string { return c.name }

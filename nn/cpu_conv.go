@@ -1,6 +1,11 @@
 package nn
 
-import "gonum.org/v1/gonum/blas"
+import (
+	"runtime"
+	"sync"
+
+	"gonum.org/v1/gonum/blas"
+)
 
 // Convolutions on the CPU are lowered to GEMM by im2col: the patches of a
 // chunk of samples are unrolled into the columns of one matrix so that a
@@ -11,13 +16,23 @@ import "gonum.org/v1/gonum/blas"
 // memory of a training step.
 
 // colsBudget is the largest number of float32s in one chunk's unrolled
-// matrix: 1 Mi floats = 4 MiB, two images' 3×3 patches of a 64-channel 28×28
-// layer (576×784 each), so products have N ≈ 1,600 columns or more. The
-// size was measured (BenchmarkTrainStep and BenchmarkForward with
-// WINDROSE_COLS_BUDGET from 512 Ki to 4 Mi floats, two rounds): 4 MiB used
-// 15–25% less CPU per image than 16 MiB, because the matrix im2col writes
-// is still in cache when the GEMM packs it; 2 MiB was slightly worse again.
-var colsBudget = 1 << 20
+// matrix when a chunk runs on the calling goroutine with a multi-threaded
+// GEMM: 1 Mi floats = 4 MiB, two images' 3×3 patches of a 64-channel 28×28
+// layer (576×784 each), so products have N ≈ 1,600 columns or more.
+// workerColsBudget is the same bound for the chunks of sample-parallel
+// workers: 256 Ki floats = 1 MiB, the L2 of one core here, which makes
+// every chunk of the VelocityNet's large layers a single image.
+//
+// Both were measured (BenchmarkTrainStep at batch 64 and BenchmarkForward,
+// WINDROSE_COLS_BUDGET from 256 Ki to 4 Mi floats, two rounds each): with
+// one multi-threaded product per chunk, 4 MiB used 15–25% less CPU per
+// image than 16 MiB (the unrolled matrix is still in cache when the GEMM
+// packs it) and 2 MiB slightly more; with sample-parallel workers, chunks
+// of 1–2 MiB used 10–20% less CPU than 4–8 MiB.
+var (
+	colsBudget       = 1 << 20
+	workerColsBudget = 1 << 18
+)
 
 // geom is the geometry of a convolution seen from its image side: an input
 // plane of C channels of H×W, a KH×KW kernel with stride and zero padding
@@ -192,17 +207,93 @@ func col2im(dx []float32, src []float32, ld int, g *geom) {
 }
 
 // chunkSamples returns how many samples one chunk holds when each sample
-// needs perSample floats of the largest temporary.
-func chunkSamples(batch, perSample int) int {
-	return max(1, min(batch, colsBudget/max(perSample, 1)))
+// needs perSample floats of the largest temporary and a chunk may hold
+// budget floats.
+func chunkSamples(batch, perSample, budget int) int {
+	return max(1, min(batch, budget/max(perSample, 1)))
+}
+
+// runner runs the work of one chunk of samples in one of two ways: inside
+// one goroutine, as a worker of a sample-parallel operation (serial loops, a
+// single-threaded GEMM), or on the calling goroutine with the parallelism
+// inside each step (parallel loops, a multi-threaded GEMM).
+type runner struct {
+	gemm sgemmer
+	par  bool
+}
+
+func (r runner) loop(n, grain int, fn func(lo, hi int)) {
+	if r.par {
+		parallelFor(n, grain, fn)
+		return
+	}
+	fn(0, n)
+}
+
+// chunked calls body(r, s0, n, a, b, acc) for consecutive chunks of samples
+// [s0, s0+n) covering the batch B, with scratch buffers a and b of aPer·n
+// and bPer·n floats.
+//
+// When the backend has a single-threaded GEMM and the batch has at least two
+// samples, the chunks are shared out among runtime.GOMAXPROCS(0) goroutines,
+// each running whole chunks on its own (im2col, product, scatter): one
+// fork and join per operation instead of three per chunk, and each core
+// keeps its chunk in its own cache. On these 2-vCPU virtual machines waking
+// a goroutine on the idle CPU takes 60–140 µs (measured by nn/gemm, see
+// its team.go), which at three wake-ups per chunk was a tenth of a
+// training step. Otherwise (one sample, or one core) the chunks run one
+// after another on the caller, each step parallel inside.
+//
+// acc, when not nil, is an accumulator the chunks add to (a weight
+// gradient): sample-parallel workers accumulate into a zeroed private copy
+// and add it to acc under a lock at the end, so the result does not depend
+// on which worker ran which chunk beyond float32 summation order.
+func (c *cpuBackend) chunked(B, aPer, bPer int, acc []float32, body func(r runner, s0, n int, a, b, acc []float32)) {
+	per := max(aPer, bPer)
+	workers := runtime.GOMAXPROCS(0)
+	if c.serial == nil || workers < 2 || B < 2 {
+		S := chunkSamples(B, per, colsBudget)
+		a, b := c.pool.get(aPer*S), c.pool.get(bPer*S)
+		r := runner{gemm: c.gemm, par: true}
+		for s0 := 0; s0 < B; s0 += S {
+			body(r, s0, min(S, B-s0), a, b, acc)
+		}
+		c.pool.put(a)
+		c.pool.put(b)
+		return
+	}
+	S := chunkSamples((B+workers-1)/workers, per, workerColsBudget)
+	nch := (B + S - 1) / S
+	var mu sync.Mutex
+	r := runner{gemm: c.serial}
+	parallelFor(nch, 1, func(lo, hi int) {
+		a, b := c.pool.get(aPer*S), c.pool.get(bPer*S)
+		var local []float32
+		if acc != nil {
+			local = c.pool.get(len(acc))
+			clear(local)
+		}
+		for ch := lo; ch < hi; ch++ {
+			s0 := ch * S
+			body(r, s0, min(S, B-s0), a, b, local)
+		}
+		if acc != nil {
+			mu.Lock()
+			addTo(acc, local)
+			mu.Unlock()
+			c.pool.put(local)
+		}
+		c.pool.put(a)
+		c.pool.put(b)
+	})
 }
 
 // gather copies the planes of samples [s0, s0+n) of x [B,C,P] into
 // dst [C, n·P] (channel-major, samples side by side), the layout in which a
 // chunk enters a GEMM.
-func gather(dst, x []float32, s0, n, C, P int) {
+func gather(r runner, dst, x []float32, s0, n, C, P int) {
 	N := n * P
-	parallelFor(n*C, grainFor(P), func(lo, hi int) {
+	r.loop(n*C, grainFor(P), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			s, ch := i/C, i%C
 			copy(dst[ch*N+s*P:][:P], x[((s0+s)*C+ch)*P:][:P])
@@ -211,37 +302,31 @@ func gather(dst, x []float32, s0, n, C, P int) {
 }
 
 // scatterBias is the inverse of gather, adding bias[c] (if not nil) on the way.
-func scatterBias(y, src []float32, bias []float32, s0, n, C, P int) {
+func scatterBias(r runner, y, src []float32, bias []float32, s0, n, C, P int) {
 	N := n * P
-	parallelFor(n*C, grainFor(P), func(lo, hi int) {
+	r.loop(n*C, grainFor(P), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			s, ch := i/C, i%C
 			d := y[((s0+s)*C+ch)*P:][:P]
-			r := src[ch*N+s*P:][:P]
+			row := src[ch*N+s*P:][:P]
 			if bias == nil {
-				copy(d, r)
+				copy(d, row)
 				continue
 			}
-			bv := bias[ch]
-			for p, v := range r {
-				d[p] = v + bv
-			}
+			affine(d, row, 1, bias[ch])
 		}
 	})
 }
 
 // addChannelSums adds Σ over samples and positions of x [B,C,P] to db [C],
-// summing in float64 (a batch of 256 28×28 images adds 200,704 terms).
+// summing each plane in float32 and the planes in float64 (a batch of 256
+// 28×28 images adds 200,704 terms).
 func addChannelSums(db, x []float32, B, C, P int) {
-	parallelFor(C, 1, func(lo, hi int) {
+	parallelFor(C, grainFor(B*P), func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
 			var s float64
 			for b := 0; b < B; b++ {
-				var ps float32
-				for _, v := range x[(b*C+ch)*P:][:P] {
-					ps += v
-				}
-				s += float64(ps)
+				s += float64(sum32(x[(b*C+ch)*P:][:P]))
 			}
 			db[ch] += float32(s)
 		}
@@ -253,27 +338,21 @@ func (c *cpuBackend) Conv2d(y, x, w, b *Tensor, stride, pad int) {
 	Cout, KH, KW := w.Shape[0], w.Shape[2], w.Shape[3]
 	g := geom{C: Cin, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: y.Shape[2], OW: y.Shape[3]}
 	K, P, kk := Cin*KH*KW, g.OH*g.OW, KH*KW
-	S := chunkSamples(B, max(K, Cout)*P)
-	cols := c.pool.get(K * S * P)
-	out := c.pool.get(Cout * S * P)
 	var bias []float32
 	if b != nil {
 		bias = b.Data
 	}
-	for s0 := 0; s0 < B; s0 += S {
-		n := min(S, B-s0)
+	c.chunked(B, K*P, Cout*P, nil, func(r runner, s0, n int, cols, out, _ []float32) {
 		N := n * P
-		parallelFor(n*Cin, grainFor(kk*P), func(lo, hi int) {
+		r.loop(n*Cin, grainFor(kk*P), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				s, ci := i/Cin, i%Cin
 				im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], &g)
 			}
 		})
-		c.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cout, N, K, 1, w.Data, K, cols, N, 0, out, N)
-		scatterBias(y.Data, out, bias, s0, n, Cout, P)
-	}
-	c.pool.put(out)
-	c.pool.put(cols)
+		r.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cout, N, K, 1, w.Data, K, cols, N, 0, out, N)
+		scatterBias(r, y.Data, out, bias, s0, n, Cout, P)
+	})
 }
 
 func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad int) {
@@ -287,25 +366,25 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 	if dw == nil && dx == nil {
 		return
 	}
-	S := chunkSamples(B, max(K, Cout)*P)
-	cols := c.pool.get(K * S * P)
-	dyc := c.pool.get(Cout * S * P)
-	for s0 := 0; s0 < B; s0 += S {
-		n := min(S, B-s0)
+	var dwAcc []float32
+	if dw != nil {
+		dwAcc = dw.Data
+	}
+	c.chunked(B, K*P, Cout*P, dwAcc, func(r runner, s0, n int, cols, dyc, acc []float32) {
 		N := n * P
-		gather(dyc, dy.Data, s0, n, Cout, P)
+		gather(r, dyc, dy.Data, s0, n, Cout, P)
 		if dw != nil {
-			parallelFor(n*Cin, grainFor(kk*P), func(lo, hi int) {
+			r.loop(n*Cin, grainFor(kk*P), func(lo, hi int) {
 				for i := lo; i < hi; i++ {
 					s, ci := i/Cin, i%Cin
 					im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], &g)
 				}
 			})
-			c.gemm.Sgemm(blas.NoTrans, blas.Trans, Cout, K, N, 1, dyc, N, cols, N, 1, dw.Data, K)
+			r.gemm.Sgemm(blas.NoTrans, blas.Trans, Cout, K, N, 1, dyc, N, cols, N, 1, acc, K)
 		}
 		if dx != nil {
-			c.gemm.Sgemm(blas.Trans, blas.NoTrans, K, N, Cout, 1, w.Data, K, dyc, N, 0, cols, N)
-			parallelFor(n*Cin, grainFor(kk*P), func(lo, hi int) {
+			r.gemm.Sgemm(blas.Trans, blas.NoTrans, K, N, Cout, 1, w.Data, K, dyc, N, 0, cols, N)
+			r.loop(n*Cin, grainFor(kk*P), func(lo, hi int) {
 				for i := lo; i < hi; i++ {
 					s, ci := i/Cin, i%Cin
 					plane := dx.Data[((s0+s)*Cin+ci)*H*W:][:H*W]
@@ -314,9 +393,7 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 				}
 			})
 		}
-	}
-	c.pool.put(dyc)
-	c.pool.put(cols)
+	})
 }
 
 // ConvTranspose2d is the adjoint of a Conv2d from y's shape to x's shape: the
@@ -328,15 +405,11 @@ func (c *cpuBackend) ConvTranspose2d(y, x, w, b *Tensor, stride, pad int) {
 	H, W := y.Shape[2], y.Shape[3]
 	g := geom{C: Cout, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: x.Shape[2], OW: x.Shape[3]}
 	Kc, P, kk := Cout*KH*KW, g.OH*g.OW, KH*KW
-	S := chunkSamples(B, max(Kc, Cin)*P)
-	xc := c.pool.get(Cin * S * P)
-	cols := c.pool.get(Kc * S * P)
-	for s0 := 0; s0 < B; s0 += S {
-		n := min(S, B-s0)
+	c.chunked(B, Cin*P, Kc*P, nil, func(r runner, s0, n int, xc, cols, _ []float32) {
 		N := n * P
-		gather(xc, x.Data, s0, n, Cin, P)
-		c.gemm.Sgemm(blas.Trans, blas.NoTrans, Kc, N, Cin, 1, w.Data, Kc, xc, N, 0, cols, N)
-		parallelFor(n*Cout, grainFor(kk*P), func(lo, hi int) {
+		gather(r, xc, x.Data, s0, n, Cin, P)
+		r.gemm.Sgemm(blas.Trans, blas.NoTrans, Kc, N, Cin, 1, w.Data, Kc, xc, N, 0, cols, N)
+		r.loop(n*Cout, grainFor(kk*P), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				s, co := i/Cout, i%Cout
 				plane := y.Data[((s0+s)*Cout+co)*H*W:][:H*W]
@@ -351,9 +424,7 @@ func (c *cpuBackend) ConvTranspose2d(y, x, w, b *Tensor, stride, pad int) {
 				col2im(plane, cols[co*kk*N+s*P:], N, &g)
 			}
 		})
-	}
-	c.pool.put(cols)
-	c.pool.put(xc)
+	})
 }
 
 func (c *cpuBackend) ConvTranspose2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad int) {
@@ -368,27 +439,25 @@ func (c *cpuBackend) ConvTranspose2dBackward(dx, dw, db, dy, x, w *Tensor, strid
 	if dw == nil && dx == nil {
 		return
 	}
-	S := chunkSamples(B, max(Kc, Cin)*P)
-	xc := c.pool.get(Cin * S * P)
-	cols := c.pool.get(Kc * S * P)
-	for s0 := 0; s0 < B; s0 += S {
-		n := min(S, B-s0)
+	var dwAcc []float32
+	if dw != nil {
+		dwAcc = dw.Data
+	}
+	c.chunked(B, Cin*P, Kc*P, dwAcc, func(r runner, s0, n int, xc, cols, acc []float32) {
 		N := n * P
-		parallelFor(n*Cout, grainFor(kk*P), func(lo, hi int) {
+		r.loop(n*Cout, grainFor(kk*P), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				s, co := i/Cout, i%Cout
 				im2col(cols[co*kk*N+s*P:], N, dy.Data[((s0+s)*Cout+co)*H*W:][:H*W], &g)
 			}
 		})
 		if dw != nil {
-			gather(xc, x.Data, s0, n, Cin, P)
-			c.gemm.Sgemm(blas.NoTrans, blas.Trans, Cin, Kc, N, 1, xc, N, cols, N, 1, dw.Data, Kc)
+			gather(r, xc, x.Data, s0, n, Cin, P)
+			r.gemm.Sgemm(blas.NoTrans, blas.Trans, Cin, Kc, N, 1, xc, N, cols, N, 1, acc, Kc)
 		}
 		if dx != nil {
-			c.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cin, N, Kc, 1, w.Data, Kc, cols, N, 0, xc, N)
-			scatterBias(dx.Data, xc, nil, s0, n, Cin, P)
+			r.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cin, N, Kc, 1, w.Data, Kc, cols, N, 0, xc, N)
+			scatterBias(r, dx.Data, xc, nil, s0, n, Cin, P)
 		}
-	}
-	c.pool.put(cols)
-	c.pool.put(xc)
+	})
 }

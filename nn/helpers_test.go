@@ -8,7 +8,9 @@ import (
 )
 
 // forEachBackend runs body once per backend built into this binary: the one
-// test body every backend must pass.
+// test body every backend must pass. A CPU backend with sample-parallel
+// convolutions also runs as a copy without them ("/intra-op"), so that both
+// ways of running a convolution are tested whatever the batch size.
 func forEachBackend(t *testing.T, body func(t *testing.T, b Backend)) {
 	t.Helper()
 	for _, name := range Backends() {
@@ -17,19 +19,25 @@ func forEachBackend(t *testing.T, body func(t *testing.T, b Backend)) {
 			t.Fatal(err)
 		}
 		t.Run(name, func(t *testing.T) { body(t, b) })
+		if c, ok := b.(*cpuBackend); ok && c.serial != nil {
+			intra := &cpuBackend{name: c.name + "/intra-op", gemm: c.gemm}
+			t.Run(intra.name, func(t *testing.T) { body(t, intra) })
+		}
 	}
 }
 
-// withColsBudget runs f with colsBudget set to each of: the default, and 1
+// withColsBudget runs f with the chunk budgets at their defaults and at 1
 // float (one sample per GEMM chunk), so the chunking of convolutions is
 // exercised on tiny inputs too.
 func withColsBudget(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
-	saved := colsBudget
-	defer func() { colsBudget = saved }()
-	for _, budget := range []int{saved, 1} {
-		colsBudget = budget
-		t.Run(fmt.Sprintf("budget=%d", budget), f)
+	saved, savedW := colsBudget, workerColsBudget
+	defer func() { colsBudget, workerColsBudget = saved, savedW }()
+	for _, small := range []bool{false, true} {
+		if small {
+			colsBudget, workerColsBudget = 1, 1
+		}
+		t.Run(fmt.Sprintf("one-sample-chunks=%v", small), f)
 	}
 }
 

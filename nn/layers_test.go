@@ -84,6 +84,7 @@ var convTCases = []struct{ B, Cin, Cout, H, W, K, S, P int }{
 	{1, 3, 2, 3, 5, 4, 2, 1}, // rectangular
 	{2, 2, 3, 4, 3, 3, 2, 0}, // odd kernel, no padding
 	{1, 2, 2, 5, 5, 3, 1, 1}, // stride 1: the adjoint of a same-size conv
+	{3, 2, 2, 3, 3, 4, 2, 1}, // a batch that splits unevenly over workers
 }
 
 func TestConvTranspose2d(t *testing.T) {
