@@ -45,8 +45,8 @@ func NewAdamW(params []*Param, lr float64) *AdamW {
 	return o
 }
 
-// Step updates every parameter from its Grad. It does not zero the
-// gradients.
+// Step updates every parameter from its Grad (frozen parameters, with a nil
+// Grad, are left alone). It does not zero the gradients.
 func (o *AdamW) Step() {
 	if o.LR < 0 || o.Beta1 < 0 || o.Beta1 >= 1 || o.Beta2 < 0 || o.Beta2 >= 1 || o.Eps < 0 || o.WeightDecay < 0 {
 		panic(fmt.Sprintf("nn: AdamW with invalid hyper-parameters %+v", *o))
@@ -58,6 +58,9 @@ func (o *AdamW) Step() {
 	bc2sqrt := math.Sqrt(1 - math.Pow(o.Beta2, n))
 	b := backendOr(o.Backend)
 	for i, p := range o.params {
+		if p.Grad == nil { // frozen
+			continue
+		}
 		b.AdamW(p.Value, p.Grad, o.m[i], o.v[i], float32(decay), float32(o.Beta1), float32(o.Beta2),
 			float32(step), float32(bc2sqrt), float32(o.Eps))
 	}

@@ -2,7 +2,8 @@ package nn
 
 // Param is a trainable tensor and its gradient. Backward passes add into Grad
 // (gradients accumulate, as in PyTorch, until ZeroGrad); optimisers read Grad
-// and update Value in place.
+// and update Value in place. A Param whose Grad is nil is frozen: Backward
+// passes skip its gradient (PyTorch's requires_grad=False).
 //
 // Name is the PyTorch state_dict name when the Param belongs to a model built
 // by this package (for example "rb1.conv1.weight"), which is also the tensor
@@ -21,7 +22,9 @@ func NewParam(name string, shape ...int) *Param {
 // ZeroGrad sets the gradients of params to zero.
 func ZeroGrad(params []*Param) {
 	for _, p := range params {
-		p.Grad.Zero()
+		if p.Grad != nil {
+			p.Grad.Zero()
+		}
 	}
 }
 

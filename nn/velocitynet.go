@@ -230,6 +230,28 @@ func (n *VelocityNet) Backward(dx, dv *Tensor) {
 	n.TimeMLP0.Backward(nil, &n.dm)
 }
 
+// InputGradient writes to dx the gradient with respect to the input x of the
+// last Forward of Σ dv·v(x, t), the vector-Jacobian product dvᵀ·∂v/∂x,
+// without computing any parameter gradient (the parameters' Grad are left
+// as they are): what Hutchinson's trace estimator of the divergence needs
+// for likelihoods. Skipping the weight-gradient products removes about half
+// of Backward's arithmetic.
+func (n *VelocityNet) InputGradient(dx, dv *Tensor) {
+	if dx == nil {
+		panic("nn: VelocityNet.InputGradient with a nil destination")
+	}
+	saved := make([]*Tensor, len(n.params))
+	for i, p := range n.params {
+		saved[i], p.Grad = p.Grad, nil
+	}
+	defer func() {
+		for i, p := range n.params {
+			p.Grad = saved[i]
+		}
+	}()
+	n.Backward(dx, dv)
+}
+
 // Save writes the parameters to a safetensors file under their PyTorch names,
 // atomically, with the given metadata (may be nil).
 func (n *VelocityNet) Save(path string, metadata map[string]string) error {

@@ -93,6 +93,14 @@ func TestVelocityNetGradient(t *testing.T) {
 			checkGradSample(t, p.Name, p.Grad.Data, ref[p.Name], loss, 40, rng)
 		}
 		checkClose(t, "input", dx.Data, numGrad(xr, loss), gradTol)
+
+		// InputGradient: the same input gradient, parameter gradients
+		// untouched.
+		before := n.Params()[4].Grad.Clone()
+		dx2 := NewTensor(x.Shape...)
+		n.InputGradient(dx2, r)
+		checkClose(t, "InputGradient", dx2.Data, f64(dx.Data), 1e-6)
+		checkClose(t, "grads after InputGradient", n.Params()[4].Grad.Data, f64(before.Data), 0)
 	})
 }
 
