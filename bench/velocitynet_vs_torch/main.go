@@ -51,6 +51,7 @@ func main() {
 	python := flag.String("python", "/usr/bin/python3", "the Python that has torch (Debian's)")
 	flag.Parse()
 
+	fmt.Printf("date: %s; %d CPUs; load before: %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), loadavg())
 	var peer map[string]any
 	if !*skipTorch {
 		var err error
@@ -61,7 +62,18 @@ func main() {
 		}
 	}
 	ours := measure(*steps)
+	fmt.Printf("load after: %s\n\n", loadavg())
 	report(ours, peer, *md)
+}
+
+// loadavg returns the first three fields of /proc/loadavg.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
 }
 
 // results holds windrose's measurements, keyed like the peer's JSON.
