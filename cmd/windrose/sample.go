@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -287,5 +286,3 @@ func loadModel(path, weights string) (*flowmatch.Model, string, error) {
 	}
 	return m, path, nil
 }
-
-var errNoModel = errors.New("no model")

@@ -1,0 +1,29 @@
+package models_test
+
+import (
+	"testing"
+
+	"github.com/windrose/windrose/flowmatch"
+	"github.com/windrose/windrose/models"
+)
+
+// TestMNISTLoads checks that the embedded model is a complete flow-matching
+// model of a real training run: it loads (every tensor present with its
+// shape), records its configuration, and has seen training.
+func TestMNISTLoads(t *testing.T) {
+	m, err := flowmatch.ReadModel(models.MNISTName, models.MNIST, flowmatch.EMAWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Step == 0 || m.Images < m.Step {
+		t.Errorf("shipped model: %d steps, %d images: not trained", m.Step, m.Images)
+	}
+	if err := m.Config.Validate(); err != nil {
+		t.Errorf("shipped model's config: %v", err)
+	}
+	// A few MB at most, as the issue asks: the half-width network is
+	// 334,337 parameters (1.3 MB of float32).
+	if len(models.MNIST) > 8<<20 {
+		t.Errorf("shipped model is %d bytes", len(models.MNIST))
+	}
+}
