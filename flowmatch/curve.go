@@ -72,7 +72,7 @@ func WriteCurve(path string, losses []float32, batch, n int) error {
 	p.X.Label.Text = "images seen"
 	p.Y.Label.Text = "loss"
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = ticks125{}
 	raw := make(plotter.XYs, 0, len(losses))
 	mean := make(plotter.XYs, 0, len(losses))
 	for i, l := range losses {
@@ -110,4 +110,32 @@ func WriteCurve(path string, losses []float32, batch, n int) error {
 		_, err := wt.WriteTo(w)
 		return err
 	})
+}
+
+// ticks125 marks a logarithmic axis at 1, 2 and 5 times the powers of ten,
+// labelled, with unlabelled minor ticks between: a loss curve spans one or
+// two decades, where plot.LogTicks would label only one or two values.
+type ticks125 struct{}
+
+// Ticks implements plot.Ticker.
+func (ticks125) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	if !(lo > 0) || !(hi >= lo) {
+		return ts
+	}
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		p := math.Pow(10, e)
+		for m := 1; m <= 9; m++ {
+			v := float64(m) * p
+			if v < lo || v > hi {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if m == 1 || m == 2 || m == 5 {
+				t.Label = strconv.FormatFloat(v, 'g', 3, 64)
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
 }

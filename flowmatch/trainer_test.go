@@ -94,15 +94,19 @@ func sameBits(t *testing.T, what string, got, want map[string][]float32) {
 // TestResumeIsExact trains K steps in one go, and K/2 steps, a checkpoint
 // and K/2 more steps in a Trainer resumed from it, and checks that the
 // weights, the EMA, the optimiser moments and the losses agree bit for
-// bit. 36 images in batches of 8 make epochs of 5 steps, the last one of 4
-// images, so the run crosses epoch boundaries and a partial batch, and the
-// checkpoint falls inside an epoch. The cosine horizon comes from Epochs.
+// bit. 40 images in batches of 12 make epochs of 4 steps, the last one of
+// 4 images, so the run crosses epoch boundaries and a partial batch, and
+// the checkpoint falls inside an epoch. The cosine horizon comes from
+// Epochs. The width (16) and batch are large enough for the nn backend to
+// split convolutions over goroutines, so the test also catches reductions
+// whose order depends on scheduling (see TestBackwardIsDeterministic).
 func TestResumeIsExact(t *testing.T) {
-	data := blobImages(36, 28, 28, 2)
+	data := blobImages(40, 28, 28, 2)
 	cfg := tinyConfig()
-	cfg.Epochs = 4 // horizon 20 steps
+	cfg.Base, cfg.Batch = 16, 12
+	cfg.Epochs = 4 // horizon 16 steps
 	cfg.Loss = LossReference
-	const K = 14
+	const K = 10
 	dir := t.TempDir()
 
 	straight := cfg
