@@ -124,7 +124,9 @@ func (t *Trainer) adamTensors() []nn.NamedTensor {
 // over changes how the resumed run stops and saves: its fields Epochs,
 // Duration, MaxSteps, Checkpoint, CheckpointEvery and CheckpointSteps
 // replace the checkpoint's when non-zero (Checkpoint defaults to path
-// itself). The recipe fields (Base to Loss) cannot change on resume: a
+// itself). The limits are totals over the run: Duration 20 minutes resumes
+// a run stopped at 15 for 5 more. A new Duration also re-estimates a cosine
+// horizon that was fitted to the old one (see Config.ScheduleSteps). The recipe fields (Base to Loss) cannot change on resume: a
 // non-zero one that differs from the checkpoint's is an error.
 //
 // A file that is not a checkpoint, is truncated, lacks a tensor, holds one
@@ -151,6 +153,7 @@ func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
 	if over.Epochs != 0 {
 		cfg.Epochs = over.Epochs
 	}
+	newDuration := over.Duration != 0 && over.Duration != cfg.Duration
 	if over.Duration != 0 {
 		cfg.Duration = over.Duration
 	}
@@ -215,6 +218,10 @@ func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
 		return nil, badFile(path, "metadata images_seen %d cannot be reached in %d steps of batch %d", st.images, st.step, cfg.Batch)
 	}
 
+	if newDuration && cfg.ScheduleSteps == 0 {
+		// Another time budget: the horizon fitted to the old one is stale.
+		st.horizon = 0
+	}
 	t := &Trainer{cfg: cfg, data: data, st: st}
 	// The initial weights are overwritten below; draw them from any source.
 	t.net = nn.NewVelocityNet(netConfig(cfg), rand.New(rand.NewPCG(cfg.Seed, streamInit)))

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/windrose/windrose/nn"
 )
@@ -251,5 +252,35 @@ func TestModelFiles(t *testing.T) {
 	})
 	if _, err := LoadModel(noIn, EMAWeights); err == nil || !strings.Contains(err.Error(), "in_conv.weight") {
 		t.Errorf("missing in_conv.weight: %v", err)
+	}
+}
+
+// TestDurationIsTotal checks that Config.Duration counts the training time
+// of the earlier calls, saved in the checkpoint, and that a new Duration on
+// resume drops a cosine horizon fitted to the old one.
+func TestDurationIsTotal(t *testing.T) {
+	path, tr := trainedCheckpoint(t)
+	hour := rewrite(t, path, func(s *nn.Safetensors) {
+		s.Metadata["train_seconds"] = "3600"
+		s.Metadata["config"] = strings.Replace(s.Metadata["config"], `"duration":0`, `"duration":3600000000000`, 1)
+		s.Metadata["schedule_steps"] = "77"
+	})
+	r, err := Resume(hour, tr.data, Config{MaxSteps: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.st.horizon != 77 {
+		t.Errorf("horizon %d, want the checkpoint's 77", r.st.horizon)
+	}
+	res, err := r.Train(context.Background())
+	if err != nil || res.Stop != StopDuration || res.Steps != 3 {
+		t.Errorf("after an hour of a one-hour budget: %+v, %v; want StopDuration at once", res, err)
+	}
+	r, err = Resume(hour, tr.data, Config{Duration: 2 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.st.horizon != 0 || r.Config().Duration != 2*time.Hour {
+		t.Errorf("new budget: horizon %d, duration %v; want 0 (re-estimate) and 2h", r.st.horizon, r.Config().Duration)
 	}
 }

@@ -45,9 +45,11 @@ type Config struct {
 	FinalLR float64 `json:"final_lr"`
 	// ScheduleSteps is the cosine horizon, counted in steps from the start
 	// of training. Zero means Epochs' worth of steps, or, when Duration is
-	// set and ends training sooner, an estimate made once after about 15
-	// seconds of training from the measured speed; the horizon is stored
-	// in the checkpoint, so a resumed run keeps it.
+	// set, the smaller of that and an estimate of the steps that fit in
+	// Duration, made once from the speed measured over about 15 seconds of
+	// training. The horizon is stored in the checkpoint, so a resumed run
+	// keeps it, unless the resumed run changes Duration, which makes a new
+	// estimate.
 	ScheduleSteps int `json:"schedule_steps"`
 	// EMADecay is the largest decay of the exponential moving average of
 	// the weights, which sampling uses. Zero means 0.999. The average
@@ -64,8 +66,9 @@ type Config struct {
 	// Epochs bounds the training in passes over the data. Zero means 50,
 	// the reference.
 	Epochs int `json:"epochs"`
-	// Duration bounds the wall-clock time of one Train call (a resumed run
-	// gets its own budget). Zero means no time limit.
+	// Duration bounds the training time, in total over the Train calls of
+	// the run (across resumes, like Epochs and MaxSteps). Zero means no
+	// time limit.
 	Duration time.Duration `json:"duration"`
 	// MaxSteps stops training once the step count (from the start of
 	// training, across resumes) reaches it. Zero means no limit. It does

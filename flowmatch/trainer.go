@@ -64,7 +64,7 @@ type StopReason int
 const (
 	// StopEpochs: Config.Epochs passes over the data are done.
 	StopEpochs StopReason = iota + 1
-	// StopDuration: the Train call ran for Config.Duration.
+	// StopDuration: the training time reached Config.Duration.
 	StopDuration
 	// StopMaxSteps: the step count reached Config.MaxSteps.
 	StopMaxSteps
@@ -313,6 +313,12 @@ func (t *Trainer) result(res *Result, reason StopReason, start time.Time) *Resul
 	return res
 }
 
+// trained returns the training time since the start of the run: the
+// earlier Train calls' and this one's, begun at start.
+func (t *Trainer) trained(start time.Time) time.Duration {
+	return time.Duration(t.st.seconds*float64(time.Second)) + time.Since(start)
+}
+
 // limitReached returns the reason to stop before the next step, or 0.
 func (t *Trainer) limitReached(start time.Time) StopReason {
 	switch {
@@ -320,7 +326,7 @@ func (t *Trainer) limitReached(start time.Time) StopReason {
 		return StopEpochs
 	case t.cfg.MaxSteps > 0 && t.st.step >= t.cfg.MaxSteps:
 		return StopMaxSteps
-	case t.cfg.Duration > 0 && time.Since(start) >= t.cfg.Duration:
+	case t.cfg.Duration > 0 && t.trained(start) >= t.cfg.Duration:
 		return StopDuration
 	}
 	return 0
@@ -392,7 +398,7 @@ func (t *Trainer) estimateHorizon(start, first time.Time, stepsAtFirst int, now 
 		return
 	}
 	perStep := measured.Seconds() / float64(steps)
-	left := (t.cfg.Duration - now.Sub(start)).Seconds()
+	left := (t.cfg.Duration - t.trained(start)).Seconds()
 	h := t.st.step + int(math.Max(0, left)/perStep)
 	h = min(h, t.cfg.Epochs*stepsPerEpoch(t.data.N, t.cfg.Batch))
 	t.st.horizon = max(h, t.st.step+1)
@@ -419,7 +425,7 @@ func (t *Trainer) remaining(start, now time.Time, speed float64) (float64, time.
 		}
 	}
 	if d := t.cfg.Duration; d > 0 {
-		el := now.Sub(start)
+		el := t.trained(start)
 		if f := el.Seconds() / d.Seconds(); f > frac {
 			frac = f
 		}
