@@ -36,8 +36,11 @@ batch 64, AdamW 1e-3 with warm-up and cosine decay, MSE loss), or
 "reference", the tutorial's exact recipe (full network, batch 256, lr 2e-4,
 50 epochs, smooth-L1 loss; about 23 minutes per epoch on two cores). The
 other flags override single fields. Training stops at the first of -epochs,
--minutes and -steps. On -resume only the limits (-epochs, -minutes, -steps,
--every) may be given; the recipe is the checkpoint's.
+-minutes and -steps, all three counted from the start of the run, across
+resumes: "-resume -minutes 20" gives a 15-minute run 5 more minutes (and
+fits the cosine decay to the new budget). On -resume only the limits
+(-epochs, -minutes, -steps, -every) may be given; the recipe is the
+checkpoint's.
 
 Progress goes to standard error: a bar on a terminal, a line every 10
 seconds otherwise. The loss curve is written beside the checkpoint as
@@ -71,7 +74,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.out, "out", "windrose-fm.safetensors", "checkpoint `file`")
 	fs.BoolVar(&f.resume, "resume", false, "continue the run saved in -out")
 	fs.StringVar(&f.export, "export", "", "after training, write the EMA weights alone to this model `file`")
-	fs.Float64Var(&f.minutes, "minutes", 0, "time budget of this run in `minutes` (default: the preset's; 0 with -preset reference)")
+	fs.Float64Var(&f.minutes, "minutes", 0, "training time budget in `minutes`, in total across resumes (default: the preset's, 15; none with -preset reference)")
 	fs.IntVar(&f.epochs, "epochs", 0, "stop after `N` passes over the data (default: the preset's, 50)")
 	fs.IntVar(&f.steps, "steps", 0, "stop when the step count reaches `N` (default: no limit)")
 	fs.DurationVar(&f.every, "every", time.Minute, "checkpoint `interval`")
