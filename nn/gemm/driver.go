@@ -24,10 +24,23 @@ type product struct {
 	pureGo         bool // no assembly at all (tests and benchmarks)
 }
 
-// chunksPerThread is how many pieces of C each goroutine gets on average.
-// More than one lets a goroutine whose core is busy with other work fall
-// behind without the others waiting for it at the end.
-const chunksPerThread = 4
+// chunksPerThread is how many pieces of C each goroutine gets on average
+// when C is large enough. More than one lets a goroutine whose core is busy
+// with other work fall behind without the others waiting for it at the
+// end.
+//
+// But every chunk reads the whole shared operand again (from another
+// core's cache, for half of them), and column chunks of a C whose rows are
+// not whole cache lines share a line per row at each boundary, which the
+// two cores then pass back and forth. So a chunk is at least minChunk
+// columns or rows wide: a chunk that reads the shared operand, of size
+// k×(other dimension), does at least minChunk·k×(other dimension)
+// multiply-adds, so the re-read costs a few per cent. Below that, C is cut
+// into exactly one chunk per goroutine.
+const (
+	chunksPerThread = 4
+	minChunk        = 96
+)
 
 // job is one product being computed, shared by the goroutines working on
 // it.
@@ -114,21 +127,21 @@ func (p *product) run(threads int) {
 			unit = rowvecChunkRows
 		}
 		units := (p.n + unit - 1) / unit
-		per = chunkPanels(units, threads, units)
+		per = chunkPanels(units, threads, units, p.n)
 		j.width = per * unit
 		j.chunks = (units + per - 1) / per
 	case shareA:
 		j.pad = mPanels * mr
 		j.split = mcMax
 		j.pieces = kBlocks * ((p.m + mcMax - 1) / mcMax)
-		per = chunkPanels(nPanels, threads, ncMax/nr)
+		per = chunkPanels(nPanels, threads, ncMax/nr, p.n)
 		j.width = per * nr
 		j.chunks = (nPanels + per - 1) / per
 	default:
 		j.pad = nPanels * nr
 		j.split = ncMax
 		j.pieces = kBlocks * ((p.n + ncMax - 1) / ncMax)
-		per = chunkPanels(mPanels, threads, mcMax/mr)
+		per = chunkPanels(mPanels, threads, mcMax/mr, p.m)
 		j.width = per * mr
 		j.chunks = (mPanels + per - 1) / per
 	}
@@ -166,12 +179,13 @@ func (p *product) runSlices(threads, depth int) {
 	}
 }
 
-// chunkPanels returns how many micro-panels go into one chunk when panels
-// are shared among threads goroutines, at most limit.
-func chunkPanels(panels, threads, limit int) int {
-	want := threads * chunksPerThread
-	if threads == 1 {
-		want = 1
+// chunkPanels returns how many micro-panels go into one chunk when the
+// panels of a dimension of size dim are shared among threads goroutines,
+// at most limit (the size of a goroutine's private buffer).
+func chunkPanels(panels, threads, limit, dim int) int {
+	want := 1
+	if threads > 1 {
+		want = threads * max(1, min(chunksPerThread, dim/(threads*minChunk)))
 	}
 	per := (panels + want - 1) / want
 	return max(1, min(per, limit))
