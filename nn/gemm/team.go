@@ -23,11 +23,10 @@ import (
 // while it waits for the helpers to finish.
 
 // spinFor is how long an idle helper polls for a job, and how long a caller
-// polls for its helpers, before blocking. While polling they yield to any
-// other runnable goroutine (runtime.Gosched), so a helper only keeps a CPU
-// busy when nothing else in the process wants it. 200 µs covers the gaps
-// between the products of one layer and the next without leaving a core
-// spinning long after the last one.
+// polls for its helpers, before blocking. 200 µs covers the gaps between
+// the products of one layer and the next without leaving a core spinning
+// long after the last one. (A caller that polls yields its P meanwhile, so
+// that a helper queued behind it can run.)
 const spinFor = 200 * time.Microsecond
 
 // helper is a persistent goroutine that runs jobs handed to it.
@@ -79,6 +78,11 @@ func (h *helper) loop() {
 }
 
 // next returns the next job, polling for spinFor before it blocks.
+//
+// The poll does not yield (runtime.Gosched): a yielding helper lands on the
+// global run queue, and a P that runs it from there may be the caller's,
+// where it then waits for the caller; nothing wakes the idle P that ran
+// the helper before. Polling in place keeps the helper on its own P.
 func (h *helper) next() *job {
 	start := time.Now()
 	for {
@@ -90,7 +94,6 @@ func (h *helper) next() *job {
 		if time.Since(start) > spinFor {
 			return <-h.jobs
 		}
-		runtime.Gosched()
 	}
 }
 
