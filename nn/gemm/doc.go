@@ -44,9 +44,8 @@
 // The helper goroutines persist between calls and poll for work for
 // 200 µs after each job before they block, as OpenBLAS's threads do: on
 // the small virtual machines this was tuned on, waking an idle CPU took
-// 60–140 µs, a large part of a per-image convolution product. While they
-// poll they yield to any other runnable goroutine, so the cost of the
-// polling is CPU time that nothing else in the process wanted.
+// 60–140 µs, a large part of a per-image convolution product. The cost is
+// up to 200 µs of one CPU after the last product of a burst.
 //
 // Packing buffers come from a sync.Pool, so a steady stream of calls does
 // not allocate them again: a call allocates one small bookkeeping object.

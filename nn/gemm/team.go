@@ -23,9 +23,11 @@ import (
 // while it waits for the helpers to finish.
 
 // spinFor is how long an idle helper polls for a job, and how long a caller
-// polls for its helpers, before blocking. 200 µs covers the gaps between
-// the products of one layer and the next without leaving a core spinning
-// long after the last one. (A caller that polls yields its P meanwhile, so
+// polls for its helpers, before blocking: long enough for products issued
+// back to back (a layer's weight-gradient and input-gradient products), short
+// enough that a core does not spin long after the last one. It is a
+// judgement, not a tuned value: the shared machine was too noisy to
+// resolve the difference. (A caller that polls yields its P meanwhile, so
 // that a helper queued behind it can run.)
 const spinFor = 200 * time.Microsecond
 
