@@ -26,20 +26,23 @@ const (
 // fit the 32 KiB L1d of a Zen 3 core with room for the C tile, which is
 // what the analytical model of Low et al. asks of kc.
 //
-// mcMax bounds the rows of A one worker packs at a time when it owns a
-// slice of rows: 144×256·4 B = 144 KiB of packed A, well inside the
-// 512 KiB L2 of a Zen 3 core, so the A block stays in L2 while the B
-// micro-panels stream through L1. (BLIS's Haswell sgemm uses mc = 168,
-// kc = 256; 144 is the multiple of mr = 6 nearest to half the L2 that
-// left headroom for the B stream in our measurements.)
+// mcMax bounds the rows of packed A one macro-kernel sweep covers (and
+// the rows one goroutine packs at a time when it owns a slice of rows):
+// 144×256·4 B = 144 KiB of packed A, well inside the 512 KiB L2 of a
+// Zen 3 core, so the A block stays in L2 while the B micro-panels stream
+// through L1. (BLIS's Haswell configuration, config/haswell/
+// bli_cntx_init_haswell.c, has mr = 6, nr = 16, mc = 168, kc = 256 for
+// float32; 144 = 24·mr keeps a bit more of L2 free for the B stream and
+// for C. Not tuned: the shared machine was too noisy to tell neighbouring
+// values apart.)
 const (
 	kc    = 256
 	mcMax = 144
 )
 
-// ncMax bounds the columns of B one worker packs at a time when it owns a
-// slice of columns: 256·1024·4 B = 1 MiB of packed B per worker, a slice
-// of the shared L3.
+// ncMax bounds the columns of B one goroutine packs at a time when it owns
+// a slice of columns (and the columns of one piece of a shared packed B):
+// 256·1024·4 B = 1 MiB of packed B per goroutine, a slice of the shared L3.
 const ncMax = 1024
 
 // parallelMin is the number of multiply-adds below which a product runs
