@@ -318,6 +318,29 @@ func scatterBias(r runner, y, src []float32, bias []float32, s0, n, C, P int) {
 	})
 }
 
+// sampleView returns the planes of sample s0 of x [B,C,P] when a chunk holds
+// one sample (n = 1): they already are the [C, P] matrix a GEMM wants, so
+// nothing is copied. For larger chunks it gathers them into buf.
+func sampleView(r runner, buf, x []float32, s0, n, C, P int) []float32 {
+	if n == 1 {
+		return x[s0*C*P:][:C*P]
+	}
+	gather(r, buf, x, s0, n, C, P)
+	return buf
+}
+
+// fillBias sets every plane c of the [C, P] matrix y to bias[c], so that a
+// GEMM with beta = 1 adds the product to the bias in its own store.
+func fillBias(y, bias []float32, C, P int) {
+	for c := 0; c < C; c++ {
+		v := bias[c]
+		row := y[c*P : (c+1)*P]
+		for i := range row {
+			row[i] = v
+		}
+	}
+}
+
 // addChannelSums adds Σ over samples and positions of x [B,C,P] to db [C],
 // summing each plane in float32 and the planes in float64 (a batch of 256
 // 28×28 images adds 200,704 terms).
@@ -350,6 +373,17 @@ func (c *cpuBackend) Conv2d(y, x, w, b *Tensor, stride, pad int) {
 				im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], &g)
 			}
 		})
+		if n == 1 {
+			// The product is sample s0's output planes: write it there.
+			dst := y.Data[s0*Cout*P:][:Cout*P]
+			var beta float32
+			if bias != nil {
+				fillBias(dst, bias, Cout, P)
+				beta = 1
+			}
+			r.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cout, N, K, 1, w.Data, K, cols, N, beta, dst, N)
+			return
+		}
 		r.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cout, N, K, 1, w.Data, K, cols, N, 0, out, N)
 		scatterBias(r, y.Data, out, bias, s0, n, Cout, P)
 	})
@@ -370,9 +404,9 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 	if dw != nil {
 		dwAcc = dw.Data
 	}
-	c.chunked(B, K*P, Cout*P, dwAcc, func(r runner, s0, n int, cols, dyc, acc []float32) {
+	c.chunked(B, K*P, Cout*P, dwAcc, func(r runner, s0, n int, cols, dycBuf, acc []float32) {
 		N := n * P
-		gather(r, dyc, dy.Data, s0, n, Cout, P)
+		dyc := sampleView(r, dycBuf, dy.Data, s0, n, Cout, P)
 		if dw != nil {
 			r.loop(n*Cin, grainFor(kk*P), func(lo, hi int) {
 				for i := lo; i < hi; i++ {
@@ -405,9 +439,9 @@ func (c *cpuBackend) ConvTranspose2d(y, x, w, b *Tensor, stride, pad int) {
 	H, W := y.Shape[2], y.Shape[3]
 	g := geom{C: Cout, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: x.Shape[2], OW: x.Shape[3]}
 	Kc, P, kk := Cout*KH*KW, g.OH*g.OW, KH*KW
-	c.chunked(B, Cin*P, Kc*P, nil, func(r runner, s0, n int, xc, cols, _ []float32) {
+	c.chunked(B, Cin*P, Kc*P, nil, func(r runner, s0, n int, xcBuf, cols, _ []float32) {
 		N := n * P
-		gather(r, xc, x.Data, s0, n, Cin, P)
+		xc := sampleView(r, xcBuf, x.Data, s0, n, Cin, P)
 		r.gemm.Sgemm(blas.Trans, blas.NoTrans, Kc, N, Cin, 1, w.Data, Kc, xc, N, 0, cols, N)
 		r.loop(n*Cout, grainFor(kk*P), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
@@ -452,10 +486,14 @@ func (c *cpuBackend) ConvTranspose2dBackward(dx, dw, db, dy, x, w *Tensor, strid
 			}
 		})
 		if dw != nil {
-			gather(r, xc, x.Data, s0, n, Cin, P)
-			r.gemm.Sgemm(blas.NoTrans, blas.Trans, Cin, Kc, N, 1, xc, N, cols, N, 1, acc, Kc)
+			xv := sampleView(r, xc, x.Data, s0, n, Cin, P)
+			r.gemm.Sgemm(blas.NoTrans, blas.Trans, Cin, Kc, N, 1, xv, N, cols, N, 1, acc, Kc)
 		}
 		if dx != nil {
+			if n == 1 {
+				r.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cin, N, Kc, 1, w.Data, Kc, cols, N, 0, dx.Data[s0*Cin*P:][:Cin*P], N)
+				return
+			}
 			r.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cin, N, Kc, 1, w.Data, Kc, cols, N, 0, xc, N)
 			scatterBias(r, dx.Data, xc, nil, s0, n, Cin, P)
 		}

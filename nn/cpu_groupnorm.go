@@ -64,11 +64,14 @@ func (c *cpuBackend) GroupNormBackward(dx, dgamma, dbeta, dy, x, gamma, beta, st
 	// Per-(sample, channel) partial sums of dγ and dβ, reduced over samples
 	// afterwards, so that the parallel loop never writes a shared value.
 	part := c.pool.get(2 * B * C)
-	var dzBuf []float32
-	if dx == nil {
-		dzBuf = c.pool.get(B * C * HW)
-	}
 	parallelFor(B*G, grainFor(n), func(lo, hi int) {
+		// Without dx, dz only feeds the sums: one channel's worth of
+		// scratch, reused, is enough.
+		var tmp []float32
+		if dx == nil {
+			tmp = c.pool.get(HW)
+			defer c.pool.put(tmp)
+		}
 		for i := lo; i < hi; i++ {
 			b, g := i/G, i%G
 			base := (b*C + g*cpg) * HW
@@ -76,15 +79,16 @@ func (c *cpuBackend) GroupNormBackward(dx, dgamma, dbeta, dy, x, gamma, beta, st
 			var dz []float32
 			if dx != nil {
 				dz = dx.Data[base : base+n]
-			} else {
-				dz = dzBuf[base : base+n]
 			}
 			var sumG, sumGX float64
 			for k := 0; k < cpg; k++ {
 				ch := g*cpg + k
 				src := xd[base+k*HW : base+(k+1)*HW]
 				gy := dyd[base+k*HW : base+(k+1)*HW]
-				d := dz[k*HW : (k+1)*HW]
+				d := tmp
+				if dx != nil {
+					d = dz[k*HW : (k+1)*HW]
+				}
 				var sdz, sdzx float32
 				if silu {
 					sdz, sdzx = gnSiluBwd(d, src, gy, mean, rstd, gd[ch], bd[ch])
@@ -125,7 +129,4 @@ func (c *cpuBackend) GroupNormBackward(dx, dgamma, dbeta, dy, x, gamma, beta, st
 		}
 	}
 	c.pool.put(part)
-	if dzBuf != nil {
-		c.pool.put(dzBuf)
-	}
 }
