@@ -6,17 +6,21 @@
 //	go run ./bench/velocitynet_vs_torch            # table on stdout
 //	go run ./bench/velocitynet_vs_torch -md        # the same as Markdown
 //
-// It first runs the peer, `/usr/bin/python3 ../shared/bench/torch_velocitynet.py
-// bench --json … --skip-rk4` (PyTorch with 2 threads: training steps at batch 256 and 64,
-// forward passes at batch 256, peak RSS), then the same measurements on
-// windrose's nn.VelocityNet in this process: the reference recipe's
-// training step (x_t and target from REFERENCE.md, forward, the reference
-// loss, backward, AdamW lr 2e-4, EMA 0.999) on batches drawn from a
-// 60,000-image float32 data set held in memory as PyTorch's script holds
-// MNIST (random pixels: the cost does not depend on the values), 2 warm-up
-// steps then -steps timed ones, batch 256 first as the peer does; then
-// forward passes at batch 256. Peak RSS is the process's maximum resident
-// set (getrusage), which for both includes the data set.
+// It runs the peer, `/usr/bin/python3 ../shared/bench/torch_velocitynet.py
+// bench --json … --skip-rk4` (PyTorch with 2 threads: training steps at batch
+// 256 and 64, forward passes at batch 256, peak RSS), between two rounds of
+// the same measurements on windrose's nn.VelocityNet in this process, and
+// compares the peer with the mean of the two rounds, so that a change of
+// load during the run weighs on both sides alike.
+//
+// windrose's training step is the reference recipe's (x_t and the target
+// from REFERENCE.md, forward, the reference loss, backward, AdamW lr 2e-4,
+// EMA 0.999) on batches drawn from a 60,000-image float32 data set held in
+// memory as PyTorch's script holds MNIST (random pixels: the cost does not
+// depend on the values): 2 warm-up steps, then -steps timed ones, batch 256
+// first as the peer does; then forward passes at batch 256. Peak RSS is the
+// process's maximum resident set (getrusage), which for both sides includes
+// the data set.
 //
 // Both sides also report "other cores": the average number of cores that
 // other processes used during the timed steps (from /proc/stat), the same
@@ -52,7 +56,13 @@ func main() {
 	flag.Parse()
 
 	fmt.Printf("date: %s; %d CPUs; load before: %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), loadavg())
+	// windrose is measured before and after the peer, and the two
+	// measurements averaged, so that a change of load during the run
+	// weighs on both sides alike.
+	env := newBench()
+	before := env.measure(*steps)
 	var peer map[string]any
+	after := before
 	if !*skipTorch {
 		var err error
 		peer, err = runPeer(*python, *torchJSON, *steps)
@@ -60,10 +70,10 @@ func main() {
 			fmt.Fprintln(os.Stderr, "velocitynet_vs_torch: peer:", err)
 			os.Exit(1)
 		}
+		after = env.measure(*steps)
 	}
-	ours := measure(*steps)
 	fmt.Printf("load after: %s\n\n", loadavg())
-	report(ours, peer, *md)
+	report(before, after, peer, *md)
 }
 
 // loadavg returns the first three fields of /proc/loadavg.
@@ -79,20 +89,35 @@ func loadavg() string {
 // results holds windrose's measurements, keyed like the peer's JSON.
 type results map[string]float64
 
-func measure(steps int) results {
-	res := results{}
-	rng := rand.New(rand.NewPCG(0, 1))
-	net := nn.NewVelocityNet(nn.Config{}, rng)
-	res["params"] = float64(nn.CountParams(net.Params()))
-	const nData, P = 60000, 28 * 28
-	data := make([]float32, nData*P)
-	for i := range data {
-		data[i] = float32(2*rng.Float64() - 1)
-	}
-	opt := nn.NewAdamW(net.Params(), 2e-4)
-	ema := nn.NewEMA(net.Params(), 0.999)
-	ema.NoWarmUp = true // the peer's EMA: decay 0.999 from the first step
+// bench is windrose's side: the network, optimiser, EMA and data set,
+// built once and measured twice.
+type bench struct {
+	rng  *rand.Rand
+	net  *nn.VelocityNet
+	opt  *nn.AdamW
+	ema  *nn.EMA
+	data []float32
+}
 
+const nData, imgSize = 60000, 28 * 28
+
+func newBench() *bench {
+	rng := rand.New(rand.NewPCG(0, 1))
+	e := &bench{rng: rng, net: nn.NewVelocityNet(nn.Config{}, rng), data: make([]float32, nData*imgSize)}
+	for i := range e.data {
+		e.data[i] = float32(2*rng.Float64() - 1)
+	}
+	e.opt = nn.NewAdamW(e.net.Params(), 2e-4)
+	e.ema = nn.NewEMA(e.net.Params(), 0.999)
+	e.ema.NoWarmUp = true // the peer's EMA: decay 0.999 from the first step
+	return e
+}
+
+func (e *bench) measure(steps int) results {
+	res := results{}
+	rng, net, opt, ema, data := e.rng, e.net, e.opt, e.ema, e.data
+	const P = imgSize
+	res["params"] = float64(nn.CountParams(net.Params()))
 	for _, bs := range []int{256, 64} {
 		st := newStep(net, bs)
 		var times []float64
@@ -153,7 +178,6 @@ func measure(steps int) results {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	res["peak_rss_mb"] = float64(ru.Maxrss) / 1024 // kilobytes on Linux
-	runtime.KeepAlive(data)
 	return res
 }
 
@@ -266,16 +290,13 @@ func repoRoot() (string, error) {
 	}
 }
 
-func report(ours results, peer map[string]any, md bool) {
-	type row struct {
-		name, key      string
-		higherIsBetter bool
-	}
+func report(before, after results, peer map[string]any, md bool) {
+	type row struct{ name, key string }
 	rows := []row{
-		{"training, batch 64 (img/s)", "train_b64_img_per_s", true},
-		{"training, batch 256 (img/s)", "train_b256_img_per_s", true},
-		{"forward, batch 256 (img-evals/s)", "fwd_b256_img_evals_per_s", true},
-		{"peak RSS (MB)", "peak_rss_mb", false},
+		{"training, batch 64 (img/s)", "train_b64_img_per_s"},
+		{"training, batch 256 (img/s)", "train_b256_img_per_s"},
+		{"forward, batch 256 (img-evals/s)", "fwd_b256_img_evals_per_s"},
+		{"peak RSS (MB)", "peak_rss_mb"},
 	}
 	other := map[string]string{
 		"train_b64_img_per_s": "train_b64_other_cores", "train_b256_img_per_s": "train_b256_other_cores",
@@ -287,14 +308,22 @@ func report(ours results, peer map[string]any, md bool) {
 	}
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
+	head := []string{"measure", "windrose (before, after)", "PyTorch", "windrose / PyTorch", "other cores busy (windrose before, after; PyTorch)"}
 	if md {
-		fmt.Fprintln(w, "| measure | windrose | PyTorch | windrose / PyTorch | other cores busy (windrose, PyTorch) |")
-		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | --- |")
+		fmt.Fprintf(w, "| %s |\n| --- | ---: | ---: | ---: | --- |\n", strings.Join(head, " | "))
 	} else {
-		fmt.Fprintf(w, "%-34s %10s %10s %8s   %s\n", "measure", "windrose", "PyTorch", "ratio", "other cores busy (windrose, PyTorch)")
+		fmt.Fprintf(w, "%-33s %-26s %9s %8s   %s\n", head[0], head[1], head[2], "ratio", head[4])
 	}
 	for _, r := range rows {
-		o := ours[r.key]
+		b, a := before[r.key], after[r.key]
+		o := (b + a) / 2
+		if r.key == "peak_rss_mb" {
+			o = a // the maximum so far: after includes before
+		}
+		ours := fmt.Sprintf("%.1f (%.1f, %.1f)", o, b, a)
+		if r.key == "peak_rss_mb" {
+			ours = fmt.Sprintf("%.1f", o)
+		}
 		p, ok := pv(r.key)
 		ratio, ps := "", "—"
 		if ok && p > 0 {
@@ -304,17 +333,17 @@ func report(ours results, peer map[string]any, md bool) {
 		oc := ""
 		if k, has := other[r.key]; has {
 			po, _ := pv(k)
-			oc = fmt.Sprintf("%.2f, %.2f", ours[k], po)
+			oc = fmt.Sprintf("%.2f, %.2f; %.2f", before[k], after[k], po)
 		}
 		if md {
-			fmt.Fprintf(w, "| %s | %.1f | %s | %s | %s |\n", r.name, o, ps, ratio, oc)
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", r.name, ours, ps, ratio, oc)
 		} else {
-			fmt.Fprintf(w, "%-34s %10.1f %10s %8s   %s\n", r.name, o, ps, ratio, oc)
+			fmt.Fprintf(w, "%-33s %-26s %9s %8s   %s\n", r.name, ours, ps, ratio, oc)
 		}
 	}
 	if peer != nil {
 		fmt.Fprintf(w, "\nPyTorch %v with %v threads; windrose backend %q, GOMAXPROCS %d; parameters %.0f (windrose) and %.0f (PyTorch).\n",
-			peer["torch"], peer["threads"], nn.DefaultBackend().Name(), runtime.GOMAXPROCS(0), ours["params"], peer["params"])
+			peer["torch"], peer["threads"], nn.DefaultBackend().Name(), runtime.GOMAXPROCS(0), after["params"], peer["params"])
 	}
 }
 
