@@ -125,8 +125,7 @@ func (t *Trainer) adamTensors() []nn.NamedTensor {
 // Duration, MaxSteps, Checkpoint, CheckpointEvery and CheckpointSteps
 // replace the checkpoint's when non-zero (Checkpoint defaults to path
 // itself). The limits are totals over the run: Duration 20 minutes resumes
-// a run stopped at 15 for 5 more. A new Duration also re-estimates a cosine
-// horizon that was fitted to the old one (see Config.ScheduleSteps). The recipe fields (Base to Loss) cannot change on resume: a
+// a run stopped at 15 for 5 more. The recipe fields (Base to Loss) cannot change on resume: a
 // non-zero one that differs from the checkpoint's is an error.
 //
 // A file that is not a checkpoint, is truncated, lacks a tensor, holds one
@@ -219,7 +218,8 @@ func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
 	}
 
 	if newDuration && cfg.ScheduleSteps == 0 {
-		// Another time budget: the horizon fitted to the old one is stale.
+		// Another time budget: the horizon fitted to the old one is stale
+		// until Train refits it.
 		st.horizon = 0
 	}
 	t := &Trainer{cfg: cfg, data: data, st: st}

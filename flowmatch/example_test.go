@@ -36,10 +36,10 @@ func ExampleConfig_LearningRate() {
 		fmt.Printf("step %4d: %.2e\n", n, c.LearningRate(n, 1000))
 	}
 	// Output:
-	// step    0: 5.00e-06
-	// step   99: 5.00e-04
-	// step  199: 1.00e-03
-	// step  600: 5.00e-04
+	// step    0: 1.50e-05
+	// step   99: 1.50e-03
+	// step  199: 3.00e-03
+	// step  600: 1.50e-03
 	// step 1000: 0.00e+00
 }
 

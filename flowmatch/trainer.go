@@ -44,6 +44,9 @@ type Trainer struct {
 	x1, x0, xt, u, v, dv nn.Tensor
 	times                []float64
 
+	// lastFit is when estimateHorizon last fitted the horizon.
+	lastFit time.Time
+
 	// lossHook, when set (tests only), replaces each step's loss.
 	lossHook func(step int, loss float64) float64
 }
@@ -381,15 +384,23 @@ func (t *Trainer) advance(b int, loss float64) {
 	}
 }
 
-// horizonProbe is how long Train measures its speed before it fixes a
-// cosine horizon from Config.Duration: long enough to average over a few
+// horizonProbe is how long Train measures its speed before it first fits a
+// cosine horizon to Config.Duration: long enough to average over a few
 // dozen steps of a small network, short against a run of minutes.
-const horizonProbe = 15 * time.Second
+// horizonRefresh is how often the fit is then redone: the machines are
+// shared, and a speed measured in the first seconds alone can be off by a
+// factor of two by the end (measured in the pilot runs of
+// docs/flowmatch.md: 15 s at one load, minutes at another).
+const (
+	horizonProbe   = 15 * time.Second
+	horizonRefresh = 10 * time.Second
+)
 
-// estimateHorizon fixes the cosine horizon of a time-limited run, once,
-// from the speed measured since the first step.
+// estimateHorizon fits the cosine horizon of a time-limited run (Duration
+// set, ScheduleSteps not) to the time left, from the mean speed of this
+// Train call since its first step.
 func (t *Trainer) estimateHorizon(start, first time.Time, stepsAtFirst int, now time.Time) {
-	if t.st.horizon > 0 || t.cfg.Duration == 0 {
+	if t.cfg.Duration == 0 || t.cfg.ScheduleSteps > 0 {
 		return
 	}
 	measured := now.Sub(first)
@@ -397,6 +408,10 @@ func (t *Trainer) estimateHorizon(start, first time.Time, stepsAtFirst int, now 
 	if measured < horizonProbe || steps < 5 {
 		return
 	}
+	if t.st.horizon > 0 && now.Sub(t.lastFit) < horizonRefresh {
+		return
+	}
+	t.lastFit = now
 	perStep := measured.Seconds() / float64(steps)
 	left := (t.cfg.Duration - t.trained(start)).Seconds()
 	h := t.st.step + int(math.Max(0, left)/perStep)

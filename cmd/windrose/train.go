@@ -31,8 +31,8 @@ a run exactly where its checkpoint left it: an interrupted and resumed run
 ends with the same weights, bit for bit, as one that never stopped.
 
 The recipe starts from -preset: "default", windrose's configuration for
-recognisable digits in 15 minutes on two CPU cores (half-width network,
-batch 64, AdamW 1e-3 with warm-up and cosine decay, MSE loss), or
+recognisable digits in 15 minutes on two CPU cores (network of width 24,
+batch 32, AdamW 3e-3 with warm-up and cosine decay, MSE loss), or
 "reference", the tutorial's exact recipe (full network, batch 256, lr 2e-4,
 50 epochs, smooth-L1 loss; about 23 minutes per epoch on two cores). The
 other flags override single fields. Training stops at the first of -epochs,
