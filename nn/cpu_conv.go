@@ -8,12 +8,12 @@ import (
 )
 
 // Convolutions on the CPU are lowered to GEMM by im2col: the patches of a
-// chunk of samples are unrolled into the columns of one matrix so that a
-// single large product does the work of the whole chunk (large products keep
-// the GEMM's packed panels busy; one product per sample would be four to ten
-// times smaller). The chunk is bounded by colsBudget so the unrolled matrix
-// stays a fixed, modest size however large the batch: that bounds the peak
-// memory of a training step.
+// chunk of samples are unrolled into the columns of one matrix and one
+// product does the work of the whole chunk. The chunk is bounded by a budget
+// of floats, so the unrolled matrix stays a fixed, modest size however large
+// the batch (that bounds the memory of a training step), and the chunks run
+// either sample-parallel, one worker per core each running whole chunks,
+// or one after another with the parallelism inside each step (see chunked).
 
 // colsBudget is the largest number of float32s in one chunk's unrolled
 // matrix when a chunk runs on the calling goroutine with a multi-threaded
