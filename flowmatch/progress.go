@@ -21,7 +21,8 @@ type ProgressPrinter struct {
 	Interval time.Duration
 
 	last    time.Time
-	loss    float64 // smoothed loss
+	lastP   Progress // the last report, for Done's final redraw
+	loss    float64  // smoothed loss
 	n       int
 	drawn   bool
 	lastLen int
@@ -45,6 +46,7 @@ func (pp *ProgressPrinter) Report(p Progress) {
 	pp.n++
 	a := max(1/float64(pp.n), 0.02)
 	pp.loss += a * (p.Loss - pp.loss)
+	pp.lastP = p
 	now := time.Now()
 	every := pp.Interval
 	if every == 0 {
@@ -57,6 +59,10 @@ func (pp *ProgressPrinter) Report(p Progress) {
 		return
 	}
 	pp.last = now
+	pp.print(p)
+}
+
+func (pp *ProgressPrinter) print(p Progress) {
 	speed := "? img/s"
 	if p.ImagesPerSec > 0 {
 		speed = fmt.Sprintf("%.0f img/s", p.ImagesPerSec)
@@ -83,9 +89,11 @@ func (pp *ProgressPrinter) Report(p Progress) {
 	pp.drawn = true
 }
 
-// Done ends the bar's line, if one was drawn.
+// Done draws the bar a last time with the last report and ends its line,
+// if one was drawn.
 func (pp *ProgressPrinter) Done() {
 	if pp.drawn {
+		pp.print(pp.lastP)
 		fmt.Fprintln(pp.W)
 		pp.drawn = false
 	}
