@@ -248,11 +248,14 @@ func (r runner) loop(n, grain int, fn func(lo, hi int)) {
 // gradient): sample-parallel workers accumulate into a zeroed private copy
 // and add it to acc under a lock at the end, so the result does not depend
 // on which worker ran which chunk beyond float32 summation order.
-func (c *cpuBackend) chunked(B, aPer, bPer int, acc []float32, body func(r runner, s0, n int, a, b, acc []float32)) {
+//
+// minS is the fewest samples a chunk should hold (when the batch allows),
+// for products whose width per sample is small.
+func (c *cpuBackend) chunked(B, aPer, bPer, minS int, acc []float32, body func(r runner, s0, n int, a, b, acc []float32)) {
 	per := max(aPer, bPer)
 	workers := runtime.GOMAXPROCS(0)
 	if c.serial == nil || workers < 2 || B < 2 {
-		S := chunkSamples(B, per, colsBudget)
+		S := max(chunkSamples(B, per, colsBudget), min(minS, B))
 		a, b := c.pool.get(aPer*S), c.pool.get(bPer*S)
 		r := runner{gemm: c.gemm, par: true}
 		for s0 := 0; s0 < B; s0 += S {
@@ -262,7 +265,8 @@ func (c *cpuBackend) chunked(B, aPer, bPer int, acc []float32, body func(r runne
 		c.pool.put(b)
 		return
 	}
-	S := chunkSamples((B+workers-1)/workers, per, workerColsBudget)
+	share := (B + workers - 1) / workers
+	S := max(chunkSamples(share, per, workerColsBudget), min(minS, share))
 	nch := (B + S - 1) / S
 	var mu sync.Mutex
 	r := runner{gemm: c.serial}
@@ -365,7 +369,14 @@ func (c *cpuBackend) Conv2d(y, x, w, b *Tensor, stride, pad int) {
 	if b != nil {
 		bias = b.Data
 	}
-	c.chunked(B, K*P, Cout*P, nil, func(r runner, s0, n int, cols, out, _ []float32) {
+	if winogradApplies(&g) {
+		u := c.pool.get(16 * Cout * Cin)
+		winogradWeights(u, w.Data, Cout, Cin, false)
+		c.winograd(y.Data, x.Data, u, bias, B, Cin, Cout, H, W)
+		c.pool.put(u)
+		return
+	}
+	c.chunked(B, K*P, Cout*P, 1, nil, func(r runner, s0, n int, cols, out, _ []float32) {
 		N := n * P
 		r.loop(n*Cin, grainFor(kk*P), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
@@ -400,11 +411,24 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 	if dw == nil && dx == nil {
 		return
 	}
+	if dx != nil && winogradApplies(&g) {
+		// The input gradient of a same-size 3×3 convolution is the
+		// same-size 3×3 convolution of dy with the kernels rotated by
+		// 180° and the channel roles swapped.
+		u := c.pool.get(16 * Cout * Cin)
+		winogradWeights(u, w.Data, Cout, Cin, true)
+		c.winograd(dx.Data, dy.Data, u, nil, B, Cout, Cin, H, W)
+		c.pool.put(u)
+		dx = nil
+		if dw == nil {
+			return
+		}
+	}
 	var dwAcc []float32
 	if dw != nil {
 		dwAcc = dw.Data
 	}
-	c.chunked(B, K*P, Cout*P, dwAcc, func(r runner, s0, n int, cols, dycBuf, acc []float32) {
+	c.chunked(B, K*P, Cout*P, 1, dwAcc, func(r runner, s0, n int, cols, dycBuf, acc []float32) {
 		N := n * P
 		dyc := sampleView(r, dycBuf, dy.Data, s0, n, Cout, P)
 		if dw != nil {
@@ -439,7 +463,7 @@ func (c *cpuBackend) ConvTranspose2d(y, x, w, b *Tensor, stride, pad int) {
 	H, W := y.Shape[2], y.Shape[3]
 	g := geom{C: Cout, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: x.Shape[2], OW: x.Shape[3]}
 	Kc, P, kk := Cout*KH*KW, g.OH*g.OW, KH*KW
-	c.chunked(B, Cin*P, Kc*P, nil, func(r runner, s0, n int, xcBuf, cols, _ []float32) {
+	c.chunked(B, Cin*P, Kc*P, 1, nil, func(r runner, s0, n int, xcBuf, cols, _ []float32) {
 		N := n * P
 		xc := sampleView(r, xcBuf, x.Data, s0, n, Cin, P)
 		r.gemm.Sgemm(blas.Trans, blas.NoTrans, Kc, N, Cin, 1, w.Data, Kc, xc, N, 0, cols, N)
@@ -477,7 +501,7 @@ func (c *cpuBackend) ConvTranspose2dBackward(dx, dw, db, dy, x, w *Tensor, strid
 	if dw != nil {
 		dwAcc = dw.Data
 	}
-	c.chunked(B, Cin*P, Kc*P, dwAcc, func(r runner, s0, n int, xc, cols, acc []float32) {
+	c.chunked(B, Cin*P, Kc*P, 1, dwAcc, func(r runner, s0, n int, xc, cols, acc []float32) {
 		N := n * P
 		r.loop(n*Cout, grainFor(kk*P), func(lo, hi int) {
 			for i := lo; i < hi; i++ {

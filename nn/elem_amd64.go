@@ -110,3 +110,32 @@ func setAsm(on bool) (old bool) {
 	useAVX2 = on && hasAVX2FMA()
 	return old
 }
+
+//go:noescape
+func wgInputAVX2(v *float32, vstride int, src *float32, rs, we, n int)
+
+//go:noescape
+func wgOutputAVX2(out *float32, ow int, m *float32, mstride int, bias float32, n int)
+
+// wgInputRow and wgOutputRow check every bound the assembly relies on
+// (n a multiple of 8, the last plane and row it touches inside the
+// slices) before handing it raw pointers.
+func wgInputRow(v []float32, vstride int, src []float32, rs, we, n int) {
+	if !useAVX2 || n%8 != 0 || n == 0 {
+		wgInputRowGo(v, vstride, src, rs, we, n)
+		return
+	}
+	_ = v[15*vstride+n-1]
+	_ = src[3*rs+we+n]
+	wgInputAVX2(&v[0], vstride, &src[0], rs, we, n)
+}
+
+func wgOutputRow(out []float32, ow int, m []float32, mstride int, bias float32, n int) {
+	if !useAVX2 || n%8 != 0 || n == 0 {
+		wgOutputRowGo(out, ow, m, mstride, bias, n)
+		return
+	}
+	_ = out[ow+2*n-1]
+	_ = m[15*mstride+n-1]
+	wgOutputAVX2(&out[0], ow, &m[0], mstride, bias, n)
+}

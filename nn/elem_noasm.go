@@ -15,3 +15,11 @@ func gnSiluBwd(dz, x, dy []float32, mean, rstd, gamma, beta float32) (sdz, sdzx 
 
 // setAsm is a no-op without assembly kernels.
 func setAsm(on bool) (old bool) { return false }
+
+func wgInputRow(v []float32, vstride int, src []float32, rs, we, n int) {
+	wgInputRowGo(v, vstride, src, rs, we, n)
+}
+
+func wgOutputRow(out []float32, ow int, m []float32, mstride int, bias float32, n int) {
+	wgOutputRowGo(out, ow, m, mstride, bias, n)
+}

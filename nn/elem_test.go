@@ -151,3 +151,44 @@ func ExampleTensor() {
 	fmt.Println(x, x.Len(), x.Data)
 	// Output: Tensor[2 3] 6 [0 0 0 0 1.5 0]
 }
+
+// TestWinogradRows: the assembly tile-row transforms give exactly the Go
+// versions' results (same operations in the same order).
+func TestWinogradRows(t *testing.T) {
+	rng := newRand(21)
+	for _, n := range []int{8, 16, 24} {
+		const vstride, rs, we = 40, 70, 33
+		src := make([]float32, 3*rs+we+n+1)
+		for i := range src {
+			src[i] = float32(rng.NormFloat64())
+		}
+		v1 := make([]float32, 15*vstride+n)
+		v2 := make([]float32, len(v1))
+		old := setAsm(true)
+		wgInputRow(v1, vstride, src, rs, we, n)
+		setAsm(false)
+		wgInputRow(v2, vstride, src, rs, we, n)
+		setAsm(old)
+		for i := range v1 {
+			if v1[i] != v2[i] {
+				t.Fatalf("input n=%d: v[%d] = %g (asm), %g (Go)", n, i, v1[i], v2[i])
+			}
+		}
+		m := make([]float32, 15*vstride+n)
+		for i := range m {
+			m[i] = float32(rng.NormFloat64())
+		}
+		const ow = 2*24 + 5
+		o1, o2 := make([]float32, ow+2*n), make([]float32, ow+2*n)
+		setAsm(true)
+		wgOutputRow(o1, ow, m, vstride, 0.25, n)
+		setAsm(false)
+		wgOutputRow(o2, ow, m, vstride, 0.25, n)
+		setAsm(old)
+		for i := range o1 {
+			if o1[i] != o2[i] {
+				t.Fatalf("output n=%d: out[%d] = %g (asm), %g (Go)", n, i, o1[i], o2[i])
+			}
+		}
+	}
+}
