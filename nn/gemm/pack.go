@@ -80,6 +80,13 @@ func packA(dst, a []float32, lda int, trans bool, i0, rows, p0, depth int, asm b
 // packB packs depth [p0, p0+depth) and columns [j0, j0+cols) of op(B) into
 // dst, which must hold ceil(cols/nr)*nr*depth values. asm is as for packA.
 func packB(dst, b []float32, ldb int, trans bool, p0, depth, j0, cols int, asm bool) {
+	if !trans && asm {
+		// Full micro-panels row by row of B, so that B is read forward.
+		done := packPanelsBNoTrans(dst, b[p0*ldb+j0:], ldb, depth, cols/nr) * nr
+		dst = dst[done*depth:]
+		j0 += done
+		cols -= done
+	}
 	for jr := 0; jr < cols; jr += nr {
 		nb := min(nr, cols-jr)
 		d := dst[:nr*depth]

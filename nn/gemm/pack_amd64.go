@@ -66,3 +66,19 @@ func packPanelATrans(d, a []float32, lda, depth int) int {
 	packA6T(depth, &a[0], lda, &d[0])
 	return depth
 }
+
+//go:noescape
+func packBRowsNT(depth, panels int, b *float32, ldb int, dst *float32, stride int)
+
+// packPanelsBNoTrans packs depth rows of the first 16·panels columns of b
+// (stride ldb) into panels consecutive micro-panels of d, reading b row by
+// row, and returns panels, or 0 without assembly.
+func packPanelsBNoTrans(d, b []float32, ldb, depth, panels int) int {
+	if depth == 0 || panels == 0 || !asmKernel {
+		return 0
+	}
+	_ = b[(depth-1)*ldb+panels*nr-1]
+	_ = d[panels*nr*depth-1]
+	packBRowsNT(depth, panels, &b[0], ldb, &d[0], nr*depth)
+	return panels
+}

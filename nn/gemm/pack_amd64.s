@@ -195,3 +195,43 @@ loop:
 
 done:
 	RET
+
+// func packBRowsNT(depth, panels int, b *float32, ldb int, dst *float32, stride int)
+//
+// Packs depth steps of 16·panels columns of a row-major B into panels
+// micro-panels stride values apart, reading B row by row:
+// dst[q*stride + p*16 + c] = b[p*ldb + q*16 + c].
+TEXT ·packBRowsNT(SB), NOSPLIT, $0-48
+	MOVQ depth+0(FP), CX
+	MOVQ b+16(FP), SI
+	MOVQ ldb+24(FP), R8
+	MOVQ dst+32(FP), DI
+	MOVQ stride+40(FP), R9
+	SHLQ $2, R8
+	SHLQ $2, R9
+	TESTQ CX, CX
+	JZ   done
+
+row:
+	MOVQ panels+8(FP), DX
+	MOVQ SI, R10
+	MOVQ DI, R11
+
+panel:
+	VMOVUPS (R10), Y0
+	VMOVUPS 32(R10), Y1
+	VMOVUPS Y0, (R11)
+	VMOVUPS Y1, 32(R11)
+	ADDQ $64, R10
+	ADDQ R9, R11
+	DECQ DX
+	JNZ  panel
+
+	ADDQ R8, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  row
+	VZEROUPPER
+
+done:
+	RET
