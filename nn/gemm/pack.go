@@ -96,9 +96,6 @@ func packB(dst, b []float32, ldb int, trans bool, p0, depth, j0, cols int, asm b
 		case !trans && nb == nr:
 			// op(B)(p, j) = b[p*ldb + j]: each depth step is one
 			// 16-value copy.
-			if asm && packPanelBNoTrans(d, b[p0*ldb+j:], ldb, depth) == depth {
-				continue
-			}
 			for p := range depth {
 				off := (p0+p)*ldb + j
 				*(*[nr]float32)(d[p*nr:]) = *(*[nr]float32)(b[off : off+nr])

@@ -13,9 +13,6 @@ func packA6T(depth int, a *float32, lda int, dst *float32)
 //go:noescape
 func packB16T(depth4 int, b *float32, ldb int, dst *float32)
 
-//go:noescape
-func packB16NT(depth int, b *float32, ldb int, dst *float32)
-
 // packPanelANoTrans packs the first depth steps of six rows of a (row
 // stride lda) into d, as many as the assembly routine does (a multiple of
 // four), and returns that number; pack.go does the rest.
@@ -41,18 +38,6 @@ func packPanelBTrans(d, b []float32, ldb, depth int) int {
 	_ = d[nr*n-1]
 	packB16T(n/4, &b[0], ldb, &d[0])
 	return n
-}
-
-// packPanelBNoTrans packs depth rows of sixteen columns of b (stride ldb)
-// into d and returns depth, or 0 without assembly.
-func packPanelBNoTrans(d, b []float32, ldb, depth int) int {
-	if depth == 0 || !asmKernel {
-		return 0
-	}
-	_ = b[(depth-1)*ldb+nr-1]
-	_ = d[nr*depth-1]
-	packB16NT(depth, &b[0], ldb, &d[0])
-	return depth
 }
 
 // packPanelATrans packs depth steps of six columns of a (the rows of Aᵀ,

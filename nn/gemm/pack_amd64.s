@@ -142,34 +142,6 @@ loop:
 done:
 	RET
 
-// func packB16NT(depth int, b *float32, ldb int, dst *float32)
-//
-// Packs depth steps of sixteen columns of a row-major B (row stride ldb)
-// into one micro-panel: dst[p*16 + c] = b[p*ldb + c], one 64-byte row a
-// step.
-TEXT ·packB16NT(SB), NOSPLIT, $0-32
-	MOVQ depth+0(FP), CX
-	MOVQ b+8(FP), SI
-	MOVQ ldb+16(FP), R8
-	MOVQ dst+24(FP), DI
-	SHLQ $2, R8
-	TESTQ CX, CX
-	JZ   done
-
-loop:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	ADDQ R8, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  loop
-	VZEROUPPER
-
-done:
-	RET
-
 // func packA6T(depth int, a *float32, lda int, dst *float32)
 //
 // Packs depth steps of six columns of a row-major Aᵀ (row stride lda) into

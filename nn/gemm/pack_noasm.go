@@ -10,5 +10,4 @@ package gemm
 func packPanelANoTrans(d, a []float32, lda, depth int) int          { return 0 }
 func packPanelATrans(d, a []float32, lda, depth int) int            { return 0 }
 func packPanelBTrans(d, b []float32, ldb, depth int) int            { return 0 }
-func packPanelBNoTrans(d, b []float32, ldb, depth int) int          { return 0 }
 func packPanelsBNoTrans(d, b []float32, ldb, depth, panels int) int { return 0 }
