@@ -6,9 +6,9 @@ import (
 )
 
 // Lerp writes the linear interpolation (1 − λ)·a + λ·b to dst. Between two
-// Gaussian noise vectors it passes through points of smaller norm than
-// either (at λ = ½ the expected norm is 1/√2 of theirs), which the flow
-// never saw at t = 0: the decoded images fade. Slerp does not. It panics if
+// independent Gaussian noise vectors it passes through points of smaller
+// norm than either (at λ = ½ the expected norm is 1/√2 of theirs), noise
+// of a kind the flow never saw at t = 0; Slerp keeps the norm. It panics if
 // the lengths differ.
 func Lerp(dst, a, b []float32, lambda float64) {
 	if len(a) != len(b) || len(dst) != len(a) {

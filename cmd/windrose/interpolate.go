@@ -26,8 +26,8 @@ top, spherical below.
 The flow is deterministic, so neighbouring noise vectors decode to
 neighbouring images, and the strip shows one digit turning into another.
 Linear interpolation passes through noise of smaller norm than a Gaussian
-draw has (by 1/√2 at the middle), which the model never saw at t = 0: its
-middle images fade. Spherical interpolation keeps the norm.
+draw has (by 1/√2 at the middle), which the model never saw at t = 0;
+spherical interpolation keeps the norm.
 `
 
 func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error {
