@@ -7,7 +7,8 @@
 // (read from standard input) into the Markdown table of docs/gemm.md: one
 // row per product shape, one column per implementation, each cell the
 // median GFLOP/s over the N runs. Lines that are not BenchmarkSgemm
-// results are ignored.
+// results are ignored. When the input holds runs at several GOMAXPROCS
+// values (go test -cpu 1,2), each gets its own columns, "impl ×1", "impl ×2".
 package main
 
 import (
@@ -24,7 +25,7 @@ import (
 // A result line looks like
 //
 //	BenchmarkSgemm/conv_64-64_3x3_28/fwd/windrose-2   1234   456 ns/op   78.9 GFLOP/s
-var line = regexp.MustCompile(`^BenchmarkSgemm/(\S+)/([^/\s]+?)(?:-\d+)?\s+\d+\s+.*?([0-9.]+) GFLOP/s`)
+var line = regexp.MustCompile(`^BenchmarkSgemm/(\S+)/([^/\s]+?)(?:-(\d+))?\s+\d+\s+.*?([0-9.]+) GFLOP/s`)
 
 func main() {
 	if err := run(os.Stdin, os.Stdout); err != nil {
@@ -34,18 +35,39 @@ func main() {
 }
 
 func run(r io.Reader, w io.Writer) error {
-	var shapes, impls []string
-	runs := map[[2]string][]float64{}
+	type result struct {
+		shape, impl, procs string
+		v                  float64
+	}
+	var results []result
+	procs := map[string]bool{}
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		m := line.FindStringSubmatch(sc.Text())
 		if m == nil {
 			continue
 		}
-		shape, impl := m[1], m[2]
-		v, err := strconv.ParseFloat(m[3], 64)
+		v, err := strconv.ParseFloat(m[4], 64)
 		if err != nil {
 			return err
+		}
+		// go test leaves the -GOMAXPROCS suffix off when it is 1.
+		p := m[3]
+		if p == "" {
+			p = "1"
+		}
+		results = append(results, result{m[1], m[2], p, v})
+		procs[p] = true
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	var shapes, impls []string
+	runs := map[[2]string][]float64{}
+	for _, res := range results {
+		shape, impl, v := res.shape, res.impl, res.v
+		if len(procs) > 1 {
+			impl += " ×" + res.procs
 		}
 		if !slices.Contains(shapes, shape) {
 			shapes = append(shapes, shape)
@@ -54,9 +76,6 @@ func run(r io.Reader, w io.Writer) error {
 			impls = append(impls, impl)
 		}
 		runs[[2]string{shape, impl}] = append(runs[[2]string{shape, impl}], v)
-	}
-	if err := sc.Err(); err != nil {
-		return err
 	}
 	if len(shapes) == 0 {
 		return fmt.Errorf("no BenchmarkSgemm results in the input")
