@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/windrose/windrose/nn"
 )
@@ -290,5 +291,42 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if _, err := NewTrainer(tinyConfig(), blobImages(2, 27, 28, 1)); err == nil {
 		t.Error("NewTrainer accepted 27×28 images")
+	}
+}
+
+// TestEstimateHorizon fits the cosine horizon of a 100-second run that has
+// taken 20 steps in 20 seconds after a first step of 1 second: 79 seconds
+// are left at 1 step per second, so the horizon is 20 + 79 = 99 steps
+// (give or take the microseconds the test itself takes). It is refitted
+// only after horizonRefresh, and never beyond Epochs' worth of steps.
+func TestEstimateHorizon(t *testing.T) {
+	tr, err := NewTrainer(Config{Base: 8, Batch: 8, Duration: 100 * time.Second, Cosine: true, Epochs: 1000}, blobImages(16, 28, 28, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.st.horizon != 0 {
+		t.Fatalf("time-limited run starts with horizon %d, want 0 (unknown)", tr.st.horizon)
+	}
+	start := time.Now().Add(-21 * time.Second)
+	first := start.Add(time.Second)
+	tr.st.step = 21
+	tr.estimateHorizon(start, first, 1, first.Add(10*time.Second)) // 10 s measured: too early
+	if tr.st.horizon != 0 {
+		t.Errorf("fitted after 10 s: %d", tr.st.horizon)
+	}
+	now := start.Add(21 * time.Second)
+	tr.estimateHorizon(start, first, 1, now)
+	if h := tr.st.horizon; h < 98 || h > 100 {
+		t.Errorf("horizon %d, want 99", h)
+	}
+	tr.st.step = 40 // twice as fast since: not refitted within 10 s
+	tr.estimateHorizon(start, first, 1, now.Add(5*time.Second))
+	if h := tr.st.horizon; h < 98 || h > 100 {
+		t.Errorf("refitted within %v: %d", horizonRefresh, h)
+	}
+	tr.cfg.Epochs = 2 // 4 steps of 8 per epoch of 16 images
+	tr.estimateHorizon(start, first, 1, now.Add(11*time.Second))
+	if h := tr.st.horizon; h != 41 {
+		t.Errorf("horizon %d, want max(Epochs' 4 steps, step + 1) = 41", h)
 	}
 }
