@@ -103,15 +103,15 @@ func ReferenceConfig() Config {
 }
 
 // DefaultConfig returns the configuration windrose ships, chosen by
-// measurement (docs/flowmatch.md: pilot runs on two shared CPU cores,
-// judged by eye and by a classifier) to make recognisable digits in 15
-// minutes of training on two CPU cores: a network of 3/8 the reference
-// width (Base 24, 212,161 parameters), batch 32, AdamW at 3e-3 with 200
-// warm-up steps and a cosine decay to zero over the time budget, the plain
-// MSE loss and the warmed-up EMA of decay 0.999. At equal time, the
-// narrower network's extra steps beat the reference's width: REFERENCE.md's
-// starting point (Base 32, batch 64, lr 1e-3) made fewer readable digits in
-// the same pilots.
+// measurement to make recognisable digits in 15 minutes of training on two
+// CPU cores: a network of 3/8 the reference width (Base 24, 212,161
+// parameters), batch 32, AdamW at 3e-3 with 200 warm-up steps and a cosine
+// decay to zero over the time budget, the plain MSE loss and the warmed-up
+// EMA of decay 0.999. In the pilot runs behind it (docs/flowmatch.md: 4 to 5
+// minutes each on the shared cores, judged by eye and by a classifier), the
+// runs that took more optimiser steps in their time made more readable
+// digits, and REFERENCE.md's starting point (Base 32, batch 64, lr 1e-3)
+// made the fewest.
 func DefaultConfig() Config {
 	return Config{
 		Base:        24,
