@@ -261,3 +261,33 @@ func TestNoiseIsPrefixStable(t *testing.T) {
 		t.Errorf("noise mean %v, variance %v", m, v)
 	}
 }
+
+// TestTutorialRK4IsFirstOrder measures the tutorial sampler's error on the
+// exact Gaussian flow at 75, 150 and 300 steps: it halves with the step
+// (first order, from the half-step shift of its times), where the
+// classical RK4's would fall sixteen-fold.
+func TestTutorialRK4IsFirstOrder(t *testing.T) {
+	g := &gaussianFlow{mean: []float64{0.5, -1, 2}, s: 0.3, sigma: SigmaMin}
+	x0 := []float32{1, -0.5, 0.25}
+	maxErr := func(steps int) float64 {
+		r := TutorialRK4{Steps: steps}
+		x := make([]float32, 3)
+		if _, err := r.Solve(context.Background(), x, g, x0, nil); err != nil {
+			t.Fatal(err)
+		}
+		var e float64
+		for i := range x {
+			e = math.Max(e, math.Abs(float64(x[i])-g.exact(1, x0[i], i)))
+		}
+		return e
+	}
+	e75, e150, e300 := maxErr(75), maxErr(150), maxErr(300)
+	t.Logf("errors %.3g, %.3g, %.3g", e75, e150, e300)
+	// First order: ratios near 2 (1.6 to 2.5 allows for the float32 times
+	// and the clamp at the end); fourth order would give 16.
+	for _, r := range []float64{e75 / e150, e150 / e300} {
+		if r < 1.6 || r > 2.5 {
+			t.Errorf("error ratio %.3g on halving the step, want about 2", r)
+		}
+	}
+}
