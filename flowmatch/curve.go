@@ -2,6 +2,7 @@ package flowmatch
 
 import (
 	"fmt"
+	"github.com/windrose/windrose/internal/atomicfile"
 	"image/color"
 	"io"
 	"math"
@@ -42,7 +43,7 @@ func WriteCurve(path string, losses []float32, batch, n int) error {
 		}
 		smooth[i] = sum / float64(min(i+1, curveWindow))
 	}
-	err := writeFileAtomic(csvPath, func(w io.Writer) error {
+	err := atomicfile.Write(csvPath, func(w io.Writer) error {
 		if _, err := io.WriteString(w, "step,images,loss,loss_mean100\n"); err != nil {
 			return err
 		}
@@ -106,7 +107,7 @@ func WriteCurve(path string, losses []float32, batch, n int) error {
 	if err != nil {
 		return fmt.Errorf("flowmatch: plotting the loss: %w", err)
 	}
-	return writeFileAtomic(pngPath, func(w io.Writer) error {
+	return atomicfile.Write(pngPath, func(w io.Writer) error {
 		_, err := wt.WriteTo(w)
 		return err
 	})

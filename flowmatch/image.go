@@ -2,6 +2,7 @@ package flowmatch
 
 import (
 	"fmt"
+	"github.com/windrose/windrose/internal/atomicfile"
 	"image"
 	"image/png"
 	"io"
@@ -38,5 +39,5 @@ func Grid(pix []uint8, n, h, w, cols int) *image.Gray {
 // WriteGridPNG writes Grid(pix, n, h, w, cols) as a PNG file, atomically.
 func WriteGridPNG(path string, pix []uint8, n, h, w, cols int) error {
 	img := Grid(pix, n, h, w, cols)
-	return writeFileAtomic(path, func(wr io.Writer) error { return png.Encode(wr, img) })
+	return atomicfile.Write(path, func(wr io.Writer) error { return png.Encode(wr, img) })
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/windrose/windrose/internal/atomicfile"
 	"io"
 	"math"
 	"os"
@@ -48,7 +49,7 @@ const maxNPYHeader = 10000
 // len(data) values.
 func WriteNPYUint8(path string, data []uint8, shape ...int) error {
 	checkNPYShape(len(data), shape)
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		if err := writeNPYHeader(w, "|u1", shape); err != nil {
 			return err
 		}
@@ -62,7 +63,7 @@ func WriteNPYUint8(path string, data []uint8, shape ...int) error {
 // hold len(data) values.
 func WriteNPYFloat32(path string, data []float32, shape ...int) error {
 	checkNPYShape(len(data), shape)
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		if err := writeNPYHeader(w, "<f4", shape); err != nil {
 			return err
 		}

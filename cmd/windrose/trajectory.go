@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"github.com/windrose/windrose/internal/atomicfile"
 	"io"
 	"strconv"
 	"strings"
@@ -56,7 +57,7 @@ func writeTrajectory(path string, stdout io.Writer, ts []float64, xs [][]float64
 	if path == "-" {
 		return write(stdout)
 	}
-	return writeFileAtomic(path, write)
+	return atomicfile.Write(path, write)
 }
 
 func writeCSV(w io.Writer, ts []float64, xs [][]float64, exact func(dst []float64, t float64)) error {

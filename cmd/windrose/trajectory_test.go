@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"errors"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -167,33 +165,5 @@ func TestParseSaveAt(t *testing.T) {
 		if _, err := parseSaveAt(spec, 0, 1); err == nil {
 			t.Errorf("parseSaveAt(%q) accepted", spec)
 		}
-	}
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "f.txt")
-	if err := writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write([]byte("one")); return err }); err != nil {
-		t.Fatal(err)
-	}
-	boom := errors.New("boom")
-	err := writeFileAtomic(path, func(w io.Writer) error {
-		w.Write([]byte("half"))
-		return boom
-	})
-	if !errors.Is(err, boom) || !strings.Contains(err.Error(), path) {
-		t.Errorf("error %v, want boom with the path", err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "one" {
-		t.Errorf("content %q after a failed write, want the old %q", b, "one")
-	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
-		t.Errorf("%d entries left in the directory, want 1", len(ents))
-	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
-		t.Errorf("mode %v, %v", fi.Mode(), err)
-	}
-	if err := writeFileAtomic(filepath.Join(dir, "missing", "f"), func(io.Writer) error { return nil }); err == nil {
-		t.Error("writing into a missing directory succeeded")
 	}
 }
