@@ -1,11 +1,6 @@
 package nn
 
-import (
-	"runtime"
-	"sync"
-
-	"gonum.org/v1/gonum/blas"
-)
+import "gonum.org/v1/gonum/blas"
 
 // Convolutions on the CPU are lowered to GEMM by im2col: the patches of a
 // chunk of samples are unrolled into the columns of one matrix and one
@@ -232,7 +227,8 @@ func (r runner) loop(n, grain int, fn func(lo, hi int)) {
 
 // chunked calls body(r, s0, n, a, b, acc) for consecutive chunks of samples
 // [s0, s0+n) covering the batch B, with scratch buffers a and b of aPer·n
-// and bPer·n floats.
+// and bPer·n floats. minS is the fewest samples a chunk should hold (when
+// the batch allows), for products whose width per sample is small.
 //
 // When the backend has a single-threaded GEMM and the batch has at least two
 // samples, the chunks are shared out among runtime.GOMAXPROCS(0) goroutines,
@@ -241,20 +237,20 @@ func (r runner) loop(n, grain int, fn func(lo, hi int)) {
 // keeps its chunk in its own cache. On these 2-vCPU virtual machines waking
 // a goroutine on the idle CPU takes 60–140 µs (measured by nn/gemm, see
 // its team.go), which at three wake-ups per chunk was a tenth of a
-// training step. Otherwise (one sample, or one core) the chunks run one
-// after another on the caller, each step parallel inside.
+// training step. Otherwise (one sample) the chunks run one after another
+// on the caller, each step parallel inside.
 //
 // acc, when not nil, is an accumulator the chunks add to (a weight
-// gradient): sample-parallel workers accumulate into a zeroed private copy
-// and add it to acc under a lock at the end, so the result does not depend
-// on which worker ran which chunk beyond float32 summation order.
-//
-// minS is the fewest samples a chunk should hold (when the batch allows),
-// for products whose width per sample is small.
+// gradient). Results must not depend on goroutine scheduling (a resumed
+// training run has to repeat an uninterrupted one bit for bit), so the
+// chunks are cut into at most accGroups fixed groups, each group's chunks
+// add, in order, into the group's own zeroed partial sum, and the partial
+// sums are added to acc in group order. The chunks and groups depend only
+// on the batch and the layer, not on the number of goroutines, so the sums
+// are the same for any GOMAXPROCS.
 func (c *cpuBackend) chunked(B, aPer, bPer, minS int, acc []float32, body func(r runner, s0, n int, a, b, acc []float32)) {
 	per := max(aPer, bPer)
-	workers := runtime.GOMAXPROCS(0)
-	if c.serial == nil || workers < 2 || B < 2 {
+	if c.serial == nil || B < 2 {
 		S := max(chunkSamples(B, per, colsBudget), min(minS, B))
 		a, b := c.pool.get(aPer*S), c.pool.get(bPer*S)
 		r := runner{gemm: c.gemm, par: true}
@@ -265,32 +261,44 @@ func (c *cpuBackend) chunked(B, aPer, bPer, minS int, acc []float32, body func(r
 		c.pool.put(b)
 		return
 	}
-	share := (B + workers - 1) / workers
-	S := max(chunkSamples(share, per, workerColsBudget), min(minS, share))
+	S := max(chunkSamples(B, per, workerColsBudget), min(minS, B))
 	nch := (B + S - 1) / S
-	var mu sync.Mutex
 	r := runner{gemm: c.serial}
-	parallelFor(nch, 1, func(lo, hi int) {
+	run := func(chLo, chHi int, acc []float32) {
 		a, b := c.pool.get(aPer*S), c.pool.get(bPer*S)
-		var local []float32
-		if acc != nil {
-			local = c.pool.get(len(acc))
-			clear(local)
-		}
-		for ch := lo; ch < hi; ch++ {
+		for ch := chLo; ch < chHi; ch++ {
 			s0 := ch * S
-			body(r, s0, min(S, B-s0), a, b, local)
-		}
-		if acc != nil {
-			mu.Lock()
-			addTo(acc, local)
-			mu.Unlock()
-			c.pool.put(local)
+			body(r, s0, min(S, B-s0), a, b, acc)
 		}
 		c.pool.put(a)
 		c.pool.put(b)
+	}
+	if acc == nil {
+		parallelFor(nch, 1, func(lo, hi int) { run(lo, hi, nil) })
+		return
+	}
+	groups := min(nch, accGroups)
+	L := len(acc)
+	partial := c.pool.get(groups * L)
+	clear(partial)
+	parallelFor(groups, 1, func(lo, hi int) {
+		for g := lo; g < hi; g++ {
+			run(g*nch/groups, (g+1)*nch/groups, partial[g*L:(g+1)*L])
+		}
 	})
+	parallelFor(L, elemGrain, func(lo, hi int) {
+		for g := 0; g < groups; g++ {
+			addTo(acc[lo:hi], partial[g*L+lo:g*L+hi])
+		}
+	})
+	c.pool.put(partial)
 }
+
+// accGroups is the number of partial sums of a weight gradient: enough
+// groups of chunks for two to four workers to balance their load when one
+// of the cores is shared with another process, few enough that the partial
+// sums (8 × 147,456 floats for the largest layer) stay small.
+const accGroups = 8
 
 // gather copies the planes of samples [s0, s0+n) of x [B,C,P] into
 // dst [C, n·P] (channel-major, samples side by side), the layout in which a

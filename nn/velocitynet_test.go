@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"math"
+	"runtime"
 	"testing"
 )
 
@@ -128,4 +130,46 @@ func TestVelocityNetBatchResize(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDeterminism: the output and every gradient are bit-identical across
+// repeated runs and across GOMAXPROCS 1, 2 and 3, on every backend, with
+// chunks of one sample so that the weight gradients are reduced from many
+// partial sums. (A resumed training run must repeat an uninterrupted one
+// bit for bit.)
+func TestDeterminism(t *testing.T) {
+	saved, savedW := colsBudget, workerColsBudget
+	defer func() { colsBudget, workerColsBudget = saved, savedW }()
+	colsBudget, workerColsBudget = 1, 1
+	forEachBackend(t, func(t *testing.T, bk Backend) {
+		run := func() []float32 {
+			net := NewVelocityNet(Config{Base: 8, TimeDim: 8, Groups: 2, Backend: bk}, newRand(40))
+			rng := newRand(41)
+			x := randTensor(rng, 1, 11, 1, 8, 8)
+			ts := make([]float64, 11)
+			for i := range ts {
+				ts[i] = rng.Float64()
+			}
+			v := NewTensor(x.Shape...)
+			net.Forward(v, x, ts)
+			dx := NewTensor(x.Shape...)
+			net.Backward(dx, v)
+			out := append(append([]float32(nil), v.Data...), dx.Data...)
+			for _, p := range net.Params() {
+				out = append(out, p.Grad.Data...)
+			}
+			return out
+		}
+		want := run()
+		for _, procs := range []int{2, 1, 3, 2} {
+			old := runtime.GOMAXPROCS(procs)
+			got := run()
+			runtime.GOMAXPROCS(old)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("GOMAXPROCS %d: value %d is %g, first run %g", procs, i, got[i], want[i])
+				}
+			}
+		}
+	})
 }
