@@ -81,10 +81,14 @@ func (h *helper) loop() {
 
 // next returns the next job, polling for spinFor before it blocks.
 //
-// The poll does not yield (runtime.Gosched): a yielding helper lands on the
-// global run queue, and a P that runs it from there may be the caller's,
-// where it then waits for the caller; nothing wakes the idle P that ran
-// the helper before. Polling in place keeps the helper on its own P.
+// The poll does not yield to other goroutines (runtime.Gosched): a
+// yielding helper lands on the global run queue, and a P that runs it from
+// there may be the caller's, where it then waits for the caller; nothing
+// wakes the idle P that ran the helper before. Polling in place keeps the
+// helper on its own P. It does yield the CPU to other threads (osYield):
+// on a loaded machine a poll that does not, measured on the shared 2-core
+// machine at load 3, cut the median rate of a 64×784×576 product on two
+// goroutines from 95 to 72 GFLOP/s.
 func (h *helper) next() *job {
 	start := time.Now()
 	for {
@@ -96,6 +100,7 @@ func (h *helper) next() *job {
 		if time.Since(start) > spinFor {
 			return <-h.jobs
 		}
+		osYield()
 	}
 }
 
@@ -132,6 +137,7 @@ func (l *latch) wait() {
 			return
 		}
 		runtime.Gosched()
+		osYield()
 	}
 	l.wg.Wait()
 }
