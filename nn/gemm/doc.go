@@ -44,8 +44,11 @@
 // The helper goroutines persist between calls and poll for work for
 // 200 µs after each job before they block, as OpenBLAS's threads do: on
 // the small virtual machines this was tuned on, waking an idle CPU took
-// 60–140 µs, a large part of a per-image convolution product. The cost is
-// up to 200 µs of one CPU after the last product of a burst.
+// 60–140 µs, a large part of a per-image convolution product. While they
+// poll they offer their CPU to other threads (sched_yield on Linux), so on
+// a loaded machine the polling costs little; on an idle one it costs up
+// to 200 µs of a CPU that nothing else wanted, and holds one P (a helper
+// does not yield to other goroutines, see team.go).
 //
 // Packing buffers come from a sync.Pool, so a steady stream of calls does
 // not allocate them again: a call allocates one small bookkeeping object.
