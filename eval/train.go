@@ -16,7 +16,7 @@ import (
 // field means the default written next to it, the recipe of the shipped
 // classifier (docs/eval.md).
 type TrainConfig struct {
-	// Epochs is the number of passes over the training images; 0 means 2.
+	// Epochs is the number of passes over the training images; 0 means 3.
 	Epochs int
 	// BatchSize is the minibatch size; 0 means 128.
 	BatchSize int
@@ -45,7 +45,7 @@ func (c *TrainConfig) withDefaults() TrainConfig {
 		r = *c
 	}
 	if r.Epochs == 0 {
-		r.Epochs = 2
+		r.Epochs = 3
 	}
 	if r.BatchSize == 0 {
 		r.BatchSize = 128
