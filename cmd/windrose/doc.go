@@ -8,9 +8,15 @@
 //
 // Commands:
 //
-//	solve   solve a built-in problem of package field with any method of
-//	        package ode, and report the final state, the error against the
-//	        exact solution where one is known, the work done and the wall time
+//	solve        solve a built-in problem of package field with any method of
+//	             package ode, and report the final state, the error against the
+//	             exact solution where one is known, the work done and the wall time
+//	train        train the flow-matching velocity network on MNIST (resumable)
+//	sample       integrate the velocity network from noise: digits as a PNG grid
+//	             or .npy, with any ode method (the shipped model by default)
+//	interpolate  decode a walk between two noise vectors (linear and spherical)
+//	eval         score generated images: FID against the MNIST test set with the
+//	             shipped classifier, mean confidence, class-histogram entropy
 //
 // Run "windrose help <command>" for a command's flags.
 //
