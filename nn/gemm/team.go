@@ -42,31 +42,31 @@ var helpers struct {
 	list []*helper
 }
 
-// goHelpers runs j.work on n goroutines besides the caller's, preferring
-// idle persistent helpers (at most GOMAXPROCS−1 of them exist) and
-// starting plain goroutines for the rest. It does not wait for them.
+// goHelpers runs j.work on n goroutines besides the caller's: on the idle
+// persistent helpers (at most GOMAXPROCS−1 of them exist), and on plain
+// goroutines for any beyond GOMAXPROCS−1. A helper still busy with an
+// earlier job (it started late, on a loaded machine) is not replaced: a
+// new goroutine would compete for the same CPUs, and the caller takes its
+// chunks anyway. It does not wait for them.
 func goHelpers(n int, j *job) {
 	if n <= 0 {
 		return
 	}
+	pool := min(n, runtime.GOMAXPROCS(0)-1)
 	helpers.mu.Lock()
-	for len(helpers.list) < min(n, runtime.GOMAXPROCS(0)-1) {
+	for len(helpers.list) < pool {
 		h := &helper{jobs: make(chan *job, 1)}
 		helpers.list = append(helpers.list, h)
 		go h.loop()
 	}
 	list := helpers.list
 	helpers.mu.Unlock()
-	for _, h := range list {
-		if n == 0 {
-			return
-		}
+	for _, h := range list[:pool] {
 		if h.busy.CompareAndSwap(false, true) {
 			h.jobs <- j
-			n--
 		}
 	}
-	for range n {
+	for range n - pool {
 		go j.work()
 	}
 }
