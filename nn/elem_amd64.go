@@ -2,9 +2,11 @@
 
 package nn
 
+import "github.com/windrose/windrose/nn/gemm"
+
 // useAVX2 selects the assembly kernels; tests clear it to run the portable
 // ones over the same cases.
-var useAVX2 = hasAVX2FMA()
+var useAVX2 = gemm.HasAVX2FMA()
 
 //go:noescape
 func addToAVX2(dst, src []float32)
@@ -107,7 +109,7 @@ func dotSum(g, h []float32) (sg, sgh float32) {
 // it to run the portable kernels through the same cases.
 func setAsm(on bool) (old bool) {
 	old = useAVX2
-	useAVX2 = on && hasAVX2FMA()
+	useAVX2 = on && gemm.HasAVX2FMA()
 	return old
 }
 

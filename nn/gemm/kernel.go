@@ -110,3 +110,9 @@ func tileGeneric(depth int, a, b, c []float32, ldc int, alpha, beta float32) {
 		}
 	}
 }
+
+// HasAVX2FMA reports whether this build runs the AVX2/FMA assembly: the build
+// has assembly (amd64 without the noasm tag) and the CPU and the operating
+// system support AVX2 and FMA3 (see hasAVX2FMA). Package nn's element-wise
+// kernels ask it too, so that the CPU is probed in one place.
+func HasAVX2FMA() bool { return asmKernel }
