@@ -23,6 +23,7 @@ decay) or the known return of the Arenstorf orbit to its initial value.
 import argparse
 import json
 import math
+import os
 import platform
 import sys
 import time
@@ -31,44 +32,10 @@ import numpy as np
 import scipy
 from scipy.integrate import solve_ivp
 
-# Tutorial: dx/dt = (x + t^2 - 2)/(t + 1), x(0) = 2 on [0, 5]; exact solution
-# x(t) = (t+1)^2 - 2 (t+1) ln(t+1) + 1.
-
-
-def tutorial(t, x):
-    return [(x[0] + t * t - 2.0) / (t + 1.0)]
-
-
-def tutorial_exact(t):
-    u = t + 1.0
-    return [u * u - 2.0 * u * math.log(u) + 1.0]
-
-
-# Arenstorf orbit, Hairer, Norsett & Wanner, Solving ODEs I, Section II.0,
-# eqs. (0.1)-(0.2): mass ratio, initial values and period to 30 digits.
-ARENSTORF_MU = 0.012277471
-ARENSTORF_T = 17.0652165601579625588917206249
-ARENSTORF_X0 = [0.994, 0.0, 0.0, -2.00158510637908252240537862224]
-
-
-def arenstorf(t, y):
-    mu = ARENSTORF_MU
-    mup = 1.0 - mu
-    y1, y2, v1, v2 = y
-    d1 = ((y1 + mu) ** 2 + y2 ** 2) ** 1.5
-    d2 = ((y1 - mup) ** 2 + y2 ** 2) ** 1.5
-    return [
-        v1,
-        v2,
-        y1 + 2.0 * v2 - mup * (y1 + mu) / d1 - mu * (y1 - mup) / d2,
-        y2 - 2.0 * v1 - mup * y2 / d1 - mu * y2 / d2,
-    ]
-
-
-# Lorenz (1963) at sigma = 10, rho = 28, beta = 8/3, from (1, 1, 1).
-def lorenz(t, y):
-    x, yy, z = y
-    return [10.0 * (yy - x), x * (28.0 - z) - yy, x * yy - 8.0 / 3.0 * z]
+# The tutorial's, Arenstorf's and Lorenz's fields are the ones the golden data
+# of testdata/scipy were made with: one definition, imported from there.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "scipy"))
+from gen import ARENSTORF_T, ARENSTORF_X0, arenstorf, lorenz, tutorial, tutorial_exact  # noqa: E402
 
 
 # Linear decay x' = -x in DECAY_DIM components from x(0) = 1 on [0, 1].
