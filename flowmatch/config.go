@@ -44,8 +44,9 @@ type Config struct {
 	// means zero.
 	FinalLR float64 `json:"final_lr"`
 	// ScheduleSteps is the cosine horizon, counted in steps from the start
-	// of training. Zero means Epochs' worth of steps, or, when Duration is
-	// set, the smaller of that and the steps that fit in the time left at
+	// of training. Zero means the first limit reached: Epochs' worth of
+	// steps or MaxSteps, whichever is smaller, or, when Duration is also
+	// set, the smallest of those and the steps that fit in the time left at
 	// the speed measured since the start of the Train call: fitted first
 	// after 15 seconds and refitted every 10, so that the decay ends with
 	// the time budget even when the speed of a shared machine changes. The

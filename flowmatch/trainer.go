@@ -161,6 +161,9 @@ func NewTrainer(cfg Config, data *mnist.Images) (*Trainer, error) {
 		t.st.horizon = cfg.ScheduleSteps
 	} else if cfg.Duration == 0 {
 		t.st.horizon = cfg.Epochs * stepsPerEpoch(data.N, cfg.Batch)
+		if cfg.MaxSteps > 0 {
+			t.st.horizon = min(t.st.horizon, cfg.MaxSteps)
+		}
 	}
 	t.perm = permutation(cfg.Seed, 0, data.N)
 	return t, nil
@@ -416,6 +419,9 @@ func (t *Trainer) estimateHorizon(start, first time.Time, stepsAtFirst int, now 
 	left := (t.cfg.Duration - t.trained(start)).Seconds()
 	h := t.st.step + int(math.Max(0, left)/perStep)
 	h = min(h, t.cfg.Epochs*stepsPerEpoch(t.data.N, t.cfg.Batch))
+	if t.cfg.MaxSteps > 0 {
+		h = min(h, t.cfg.MaxSteps)
+	}
 	t.st.horizon = max(h, t.st.step+1)
 }
 

@@ -330,3 +330,28 @@ func TestEstimateHorizon(t *testing.T) {
 		t.Errorf("horizon %d, want max(Epochs' 4 steps, step + 1) = 41", h)
 	}
 }
+
+// TestHorizonStopsAtMaxSteps: a run limited by MaxSteps decays its cosine
+// over those steps, not over Epochs' worth (50 epochs here, 100 steps),
+// whether or not a time budget is also set.
+func TestHorizonStopsAtMaxSteps(t *testing.T) {
+	data := blobImages(16, 28, 28, 1)
+	tr, err := NewTrainer(Config{Base: 8, Batch: 8, Cosine: true, Epochs: 50, MaxSteps: 30}, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.st.horizon != 30 {
+		t.Errorf("step-limited run: horizon %d, want MaxSteps = 30", tr.st.horizon)
+	}
+	tr, err = NewTrainer(Config{Base: 8, Batch: 8, Cosine: true, Epochs: 50, MaxSteps: 30, Duration: time.Hour}, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(-21 * time.Second)
+	first := start.Add(time.Second)
+	tr.st.step = 21 // 1 step per second: an hour would fit ~3600 steps
+	tr.estimateHorizon(start, first, 1, start.Add(21*time.Second))
+	if tr.st.horizon != 30 {
+		t.Errorf("time- and step-limited run: horizon %d, want MaxSteps = 30", tr.st.horizon)
+	}
+}
