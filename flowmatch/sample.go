@@ -10,7 +10,8 @@ import (
 )
 
 // SampleSettings says how Sample integrates. As in package ode there is no
-// default stepping: exactly one of Steps > 0 or RTol > 0 must be set.
+// default stepping: exactly one of Steps > 0, len(Grid) > 0 or RTol > 0
+// must be set.
 type SampleSettings struct {
 	// Method is the Runge–Kutta method (ode.Euler, ode.RK4, ode.DOPRI5,
 	// …; see ode.MethodByName). Nil means ode.Euler.
@@ -20,6 +21,10 @@ type SampleSettings struct {
 	TutorialRK4 bool
 	// Steps > 0 integrates with that many uniform steps from t = 0 to 1.
 	Steps int
+	// Grid, when not empty, integrates with fixed steps on these times:
+	// from exactly 0 to exactly 1, increasing (TimeGrid and
+	// EquidistributedGrid make such grids).
+	Grid []float64
 	// RTol > 0 integrates adaptively with these tolerances (ode.Settings);
 	// the method needs an error estimate (heun, bs3, dopri5, tsit5). The
 	// error norm runs over a whole batch, so the steps, and to within the
@@ -74,8 +79,8 @@ func Sample(ctx context.Context, dst []float32, f ode.VectorField[float32], nois
 	if batch < 0 || dim < 0 {
 		return nil, fmt.Errorf("flowmatch: Sample: Batch = %d, Dim = %d, want ≥ 0", s.Batch, s.Dim)
 	}
-	if (s.Steps > 0) == (s.RTol > 0) {
-		return nil, fmt.Errorf("flowmatch: Sample: set exactly one of Steps > 0 (fixed steps) or RTol > 0 (adaptive); have Steps = %d, RTol = %g", s.Steps, s.RTol)
+	if modes := btoi(s.Steps > 0) + btoi(len(s.Grid) > 0) + btoi(s.RTol > 0); modes != 1 {
+		return nil, fmt.Errorf("flowmatch: Sample: set exactly one of Steps > 0 (uniform steps), Grid (fixed steps on a grid) or RTol > 0 (adaptive); have Steps = %d, %d grid times, RTol = %g", s.Steps, len(s.Grid), s.RTol)
 	}
 	if s.Steps < 0 || s.RTol < 0 || s.ATol < 0 {
 		return nil, fmt.Errorf("flowmatch: Sample: Steps = %d, RTol = %g, ATol = %g, want ≥ 0", s.Steps, s.RTol, s.ATol)
@@ -84,8 +89,18 @@ func Sample(ctx context.Context, dst []float32, f ode.VectorField[float32], nois
 	if m == nil {
 		m = ode.Euler
 	}
-	if s.TutorialRK4 && s.RTol > 0 {
-		return nil, errors.New("flowmatch: Sample: the tutorial's RK4 has fixed steps only: set Steps, not RTol")
+	if s.TutorialRK4 && s.Steps == 0 {
+		return nil, errors.New("flowmatch: Sample: the tutorial's RK4 has uniform steps only: set Steps, not Grid or RTol")
+	}
+	if g := s.Grid; len(g) > 0 {
+		if len(g) < 2 || g[0] != 0 || g[len(g)-1] != 1 {
+			return nil, fmt.Errorf("flowmatch: Sample: Grid from %v to %v (%d times), want at least 2 times from exactly 0 to exactly 1", g[0], g[len(g)-1], len(g))
+		}
+		for i := 1; i < len(g); i++ {
+			if !(g[i] > g[i-1]) {
+				return nil, fmt.Errorf("flowmatch: Sample: Grid[%d] = %v after %v: times must increase", i, g[i], g[i-1])
+			}
+		}
 	}
 	if !s.TutorialRK4 {
 		if err := m.Validate(); err != nil {
@@ -131,7 +146,7 @@ func Sample(ctx context.Context, dst []float32, f ode.VectorField[float32], nois
 		if solver == nil || solver.Dim() != len(x0) {
 			solver = ode.NewSolver[float32](m, len(x0))
 		}
-		set := &ode.Settings{Steps: s.Steps, RTol: s.RTol, ATol: s.ATol, SaveAt: s.SaveAt}
+		set := &ode.Settings{Steps: s.Steps, Grid: s.Grid, RTol: s.RTol, ATol: s.ATol, SaveAt: s.SaveAt}
 		r, err := solver.Solve(ctx, ode.Problem[float32]{Field: f, T0: 0, T1: 1, X0: x0}, set)
 		if r != nil {
 			res.Stats.FieldEvals += r.Stats.FieldEvals
@@ -166,4 +181,11 @@ func Pixels(dst []uint8, x []float32) {
 		v = min(max(v, -1), 1)
 		dst[i] = uint8((v+1)/2*255 + 0.5) // in [0.5, 255.5]: truncation rounds
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -198,7 +198,12 @@ func TestSampleSettingsErrors(t *testing.T) {
 		{&SampleSettings{Dim: 1}, "exactly one"},
 		{&SampleSettings{Dim: 1, Steps: 3, RTol: 1e-3}, "exactly one"},
 		{&SampleSettings{Dim: 1, Method: ode.RK4, RTol: 1e-3}, "error estimate"},
-		{&SampleSettings{Dim: 1, TutorialRK4: true, RTol: 1e-3}, "fixed steps"},
+		{&SampleSettings{Dim: 1, TutorialRK4: true, RTol: 1e-3}, "uniform steps only"},
+		{&SampleSettings{Dim: 1, TutorialRK4: true, Grid: []float64{0, 1}}, "uniform steps only"},
+		{&SampleSettings{Dim: 1, Steps: 2, Grid: []float64{0, 1}}, "exactly one"},
+		{&SampleSettings{Dim: 1, Grid: []float64{0, 0.5}}, "exactly 0 to exactly 1"},
+		{&SampleSettings{Dim: 1, Grid: []float64{1}}, "at least 2"},
+		{&SampleSettings{Dim: 1, Grid: []float64{0, 0.6, 0.4, 1}}, "Grid[2] = 0.4"},
 		{&SampleSettings{Dim: 1, Steps: 2, SaveAt: []float64{0.5, 0.2}}, "SaveAt"},
 		{&SampleSettings{Dim: 1, Steps: 2, SaveAt: []float64{1.5}}, "SaveAt"},
 		{&SampleSettings{Dim: 1, TutorialRK4: true, Steps: 4, SaveAt: []float64{0.3}}, "grid"},
@@ -289,5 +294,45 @@ func TestTutorialRK4IsFirstOrder(t *testing.T) {
 		if r < 1.6 || r > 2.5 {
 			t.Errorf("error ratio %.3g on halving the step, want about 2", r)
 		}
+	}
+}
+
+// TestSampleGrid: a uniform Grid is the same integration as Steps, bit for
+// bit, and a non-uniform one is used as given (the step count and the
+// result change).
+func TestSampleGrid(t *testing.T) {
+	g := &gaussianFlow{mean: []float64{0.5, -0.3}, s: 1, sigma: 0.2}
+	noise := []float32{0.3, -1.2, 0.8, 2.1}
+	a := make([]float32, 4)
+	b := make([]float32, 4)
+	if _, err := Sample(context.Background(), a, g, noise, &SampleSettings{Dim: 2, Method: ode.Heun, Steps: 6}); err != nil {
+		t.Fatal(err)
+	}
+	uni, err := TimeGrid("uniform", 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Sample(context.Background(), b, g, noise, &SampleSettings{Dim: 2, Method: ode.Heun, Grid: uni})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.Accepted != 6 || res.Stats.FieldEvals != 12 {
+		t.Errorf("uniform grid of 6 steps: %d steps, %d evaluations, want 6 and 12", res.Stats.Accepted, res.Stats.FieldEvals)
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Errorf("sample value %d: Steps %v, uniform Grid %v", i, a[i], b[i])
+		}
+	}
+	late, _ := TimeGrid("late", 6)
+	if _, err := Sample(context.Background(), b, g, noise, &SampleSettings{Dim: 2, Method: ode.Heun, Grid: late}); err != nil {
+		t.Fatal(err)
+	}
+	same := true
+	for i := range a {
+		same = same && a[i] == b[i]
+	}
+	if same {
+		t.Error("the late grid gave the uniform grid's result: Grid ignored?")
 	}
 }

@@ -45,10 +45,10 @@ the wall time.
 `
 
 type sampleFlags struct {
-	ckpt, weights, method, noise, npy, out, trajectory string
-	steps, n, cols, batch                              int
-	rtol, atol                                         float64
-	seed                                               uint64
+	ckpt, weights, noise, npy, out, trajectory string
+	n, cols, batch                             int
+	seed                                       uint64
+	solver                                     solverFlags
 }
 
 // defaultMethod and defaultSteps are what "windrose sample" uses with no
@@ -62,7 +62,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	var f sampleFlags
 	fs := newFlagSet("sample", "[-ckpt FILE] [-method NAME] [-steps N | -rtol R -atol A] [-n N] [-out FILE.png] [flags]", sampleDescription)
 	addModelFlags(fs, &f.ckpt, &f.weights)
-	addSolverFlags(fs, &f.method, &f.steps, &f.rtol, &f.atol)
+	addSolverFlags(fs, &f.solver)
 	fs.IntVar(&f.n, "n", 64, "number of `samples`")
 	fs.Uint64Var(&f.seed, "seed", 1, "`seed` of the initial noise")
 	fs.StringVar(&f.noise, "noise", "", "read the initial noise from this .npy `file` (float32 [N,1,28,28])")
@@ -75,7 +75,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	set, err := solverSettings(f.method, f.steps, f.rtol, f.atol, given)
+	set, err := solverSettings(f.solver, given)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "model %s (%d training steps, %d images)\n", name, model.Step, model.Images)
 	fmt.Fprintf(stdout, "%d samples, %s: %d field evaluations (%d steps, %d rejected) over %d batch(es) of up to %d, wall %v (%.1f ms per sample)\n",
-		f.n, describeSettings(set), res.Stats.FieldEvals, res.Stats.Accepted, res.Stats.Rejected,
+		f.n, describeSettings(set, f.solver), res.Stats.FieldEvals, res.Stats.Accepted, res.Stats.Rejected,
 		(f.n+set.Batch-1)/set.Batch, set.Batch, res.Wall.Round(time.Millisecond), res.Wall.Seconds()*1000/float64(f.n))
 	fmt.Fprintf(stdout, "wrote %s\n", f.out)
 	if f.npy != "" {
@@ -162,16 +162,24 @@ func addModelFlags(fs interface {
 	fs.StringVar(weights, "weights", "ema", "weights of a training checkpoint: `ema` or raw")
 }
 
-// addSolverFlags declares -method, -steps, -rtol and -atol.
+// solverFlags are the stepping flags shared by sample and interpolate.
+type solverFlags struct {
+	method, grid string
+	steps        int
+	rtol, atol   float64
+}
+
+// addSolverFlags declares -method, -steps, -grid, -rtol and -atol.
 func addSolverFlags(fs interface {
 	StringVar(p *string, name, value, usage string)
 	IntVar(p *int, name string, value int, usage string)
 	Float64Var(p *float64, name string, value float64, usage string)
-}, method *string, steps *int, rtol, atol *float64) {
-	fs.StringVar(method, "method", defaultMethod, "ODE method `name`: "+strings.Join(methodNames(), ", "))
-	fs.IntVar(steps, "steps", defaultSteps, "fixed stepping with `N` uniform steps")
-	fs.Float64Var(rtol, "rtol", 0, "adaptive stepping: relative tolerance (needs -atol)")
-	fs.Float64Var(atol, "atol", 0, "adaptive stepping: absolute tolerance (needs -rtol)")
+}, f *solverFlags) {
+	fs.StringVar(&f.method, "method", defaultMethod, "ODE method `name`: "+strings.Join(methodNames(), ", "))
+	fs.IntVar(&f.steps, "steps", defaultSteps, "fixed stepping with `N` steps")
+	fs.StringVar(&f.grid, "grid", "uniform", "time grid of the fixed steps: "+strings.Join(flowmatch.GridSchedules, ", ")+" (late and early take an exponent, e.g. late:3)")
+	fs.Float64Var(&f.rtol, "rtol", 0, "adaptive stepping: relative tolerance (needs -atol)")
+	fs.Float64Var(&f.atol, "atol", 0, "adaptive stepping: absolute tolerance (needs -rtol)")
 }
 
 // tutorialMethod names the tutorial's shifted RK4 on the command line.
@@ -186,8 +194,9 @@ func methodNames() []string {
 }
 
 // solverSettings turns the solver flags into SampleSettings: -steps
-// (default 10) unless -rtol/-atol are given.
-func solverSettings(method string, steps int, rtol, atol float64, given map[string]bool) (*flowmatch.SampleSettings, error) {
+// (default 10) on the -grid unless -rtol/-atol are given.
+func solverSettings(f solverFlags, given map[string]bool) (*flowmatch.SampleSettings, error) {
+	method, steps, rtol, atol := f.method, f.steps, f.rtol, f.atol
 	set := &flowmatch.SampleSettings{}
 	if strings.EqualFold(method, tutorialMethod) {
 		set.TutorialRK4 = true
@@ -200,8 +209,8 @@ func solverSettings(method string, steps int, rtol, atol float64, given map[stri
 	}
 	adaptive := given["rtol"] || given["atol"]
 	switch {
-	case adaptive && given["steps"]:
-		return nil, usagef("-steps (fixed stepping) and -rtol/-atol (adaptive stepping) exclude each other: give one")
+	case adaptive && (given["steps"] || given["grid"]):
+		return nil, usagef("-steps/-grid (fixed stepping) and -rtol/-atol (adaptive stepping) exclude each other: give one")
 	case adaptive:
 		if !given["rtol"] || !given["atol"] {
 			return nil, usagef("adaptive stepping needs both -rtol and -atol (there are no default tolerances)")
@@ -221,17 +230,31 @@ func solverSettings(method string, steps int, rtol, atol float64, given map[stri
 			return nil, usagef("-steps %d: want at least 1", steps)
 		}
 		set.Steps = steps
+		if f.grid != "uniform" {
+			if set.TutorialRK4 {
+				return nil, usagef("-method %s runs on its own uniform grid only: drop -grid", tutorialMethod)
+			}
+			g, err := flowmatch.TimeGrid(f.grid, steps)
+			if err != nil {
+				return nil, usagef("-grid %q: %v", f.grid, err)
+			}
+			set.Steps, set.Grid = 0, g
+		}
 	}
 	return set, nil
 }
 
-func describeSettings(s *flowmatch.SampleSettings) string {
+// describeSettings names the sampler of set, made by solverSettings from f.
+func describeSettings(s *flowmatch.SampleSettings, f solverFlags) string {
 	name := tutorialMethod
 	if !s.TutorialRK4 {
 		name = s.Method.Name
 	}
 	if s.Steps > 0 {
 		return fmt.Sprintf("%s with %d steps", name, s.Steps)
+	}
+	if len(s.Grid) > 0 {
+		return fmt.Sprintf("%s with %d steps on the %s grid", name, len(s.Grid)-1, f.grid)
 	}
 	return fmt.Sprintf("%s with rtol %g, atol %g", name, s.RTol, s.ATol)
 }
