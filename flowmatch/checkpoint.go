@@ -149,6 +149,7 @@ func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
 	if f := recipeConflict(over, cfg); f != "" {
 		return nil, fmt.Errorf("flowmatch: %s: Config.%s cannot change when resuming (the checkpoint's recipe is %s)", path, f, marshalConfig(cfg))
 	}
+	newLimit := over.Epochs != 0 && over.Epochs != cfg.Epochs || over.MaxSteps != 0 && over.MaxSteps != cfg.MaxSteps
 	if over.Epochs != 0 {
 		cfg.Epochs = over.Epochs
 	}
@@ -221,6 +222,10 @@ func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
 		// Another time budget: the horizon fitted to the old one is stale
 		// until Train refits it.
 		st.horizon = 0
+	} else if newLimit && cfg.ScheduleSteps == 0 && cfg.Duration == 0 {
+		// Another step limit: the decay is refitted to it, as to a new
+		// time budget (the steps already taken keep their rates).
+		st.horizon = stepHorizon(cfg, data.N)
 	}
 	t := &Trainer{cfg: cfg, data: data, st: st}
 	// The initial weights are overwritten below; draw them from any source.

@@ -160,10 +160,7 @@ func NewTrainer(cfg Config, data *mnist.Images) (*Trainer, error) {
 	if cfg.ScheduleSteps > 0 {
 		t.st.horizon = cfg.ScheduleSteps
 	} else if cfg.Duration == 0 {
-		t.st.horizon = cfg.Epochs * stepsPerEpoch(data.N, cfg.Batch)
-		if cfg.MaxSteps > 0 {
-			t.st.horizon = min(t.st.horizon, cfg.MaxSteps)
-		}
+		t.st.horizon = stepHorizon(cfg, data.N)
 	}
 	t.perm = permutation(cfg.Seed, 0, data.N)
 	return t, nil
@@ -385,6 +382,16 @@ func (t *Trainer) advance(b int, loss float64) {
 		t.st.index = 0
 		t.perm = permutation(t.cfg.Seed, t.st.epoch, t.data.N)
 	}
+}
+
+// stepHorizon is the cosine horizon of a run without a time budget: its
+// first step limit, Epochs' worth of steps or MaxSteps.
+func stepHorizon(cfg Config, n int) int {
+	h := cfg.Epochs * stepsPerEpoch(n, cfg.Batch)
+	if cfg.MaxSteps > 0 {
+		h = min(h, cfg.MaxSteps)
+	}
+	return h
 }
 
 // horizonProbe is how long Train measures its speed before it first fits a

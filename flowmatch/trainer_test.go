@@ -97,15 +97,17 @@ func sameBits(t *testing.T, what string, got, want map[string][]float32) {
 // weights, the EMA, the optimiser moments and the losses agree bit for
 // bit. 40 images in batches of 12 make epochs of 4 steps, the last one of
 // 4 images, so the run crosses epoch boundaries and a partial batch, and
-// the checkpoint falls inside an epoch. The cosine horizon comes from
-// Epochs. The width (16) and batch are large enough for the nn backend to
+// the checkpoint falls inside an epoch. The cosine horizon is set
+// (ScheduleSteps), so that the step limits that interrupt the runs do not
+// refit it. The width (16) and batch are large enough for the nn backend to
 // split convolutions over goroutines, so the test also catches reductions
 // whose order depends on scheduling (see TestBackwardIsDeterministic).
 func TestResumeIsExact(t *testing.T) {
 	data := blobImages(40, 28, 28, 2)
 	cfg := tinyConfig()
 	cfg.Base, cfg.Batch = 16, 12
-	cfg.Epochs = 4 // horizon 16 steps
+	cfg.Epochs = 4
+	cfg.ScheduleSteps = 16
 	cfg.Loss = LossReference
 	const K = 10
 	dir := t.TempDir()
@@ -353,5 +355,18 @@ func TestHorizonStopsAtMaxSteps(t *testing.T) {
 	tr.estimateHorizon(start, first, 1, start.Add(21*time.Second))
 	if tr.st.horizon != 30 {
 		t.Errorf("time- and step-limited run: horizon %d, want MaxSteps = 30", tr.st.horizon)
+	}
+
+	// Resumed with a higher step limit, the decay is refitted to it.
+	cfg := Config{Base: 8, Batch: 8, Cosine: true, Epochs: 50, MaxSteps: 3, Checkpoint: filepath.Join(t.TempDir(), "c.safetensors")}
+	if _, _, err := Train(context.Background(), cfg, data); err != nil {
+		t.Fatal(err)
+	}
+	tr, err = Resume(cfg.Checkpoint, data, Config{MaxSteps: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.st.horizon != 12 {
+		t.Errorf("resumed with MaxSteps 12: horizon %d, want 12", tr.st.horizon)
 	}
 }

@@ -37,8 +37,9 @@ batch 32, AdamW 3e-3 with warm-up and cosine decay, MSE loss), or
 50 epochs, smooth-L1 loss; about 23 minutes per epoch on two cores). The
 other flags override single fields. Training stops at the first of -epochs,
 -minutes and -steps, all three counted from the start of the run, across
-resumes: "-resume -minutes 20" gives a 15-minute run 5 more minutes (and
-fits the cosine decay to the new budget). On -resume only the limits
+resumes, and the cosine decay ends at the first of them: "-resume -minutes
+20" gives a 15-minute run 5 more minutes (and fits the decay to the new
+budget). On -resume only the limits
 (-epochs, -minutes, -steps, -every) may be given; the recipe is the
 checkpoint's.
 
