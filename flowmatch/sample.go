@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/windrose/windrose/field"
 	"github.com/windrose/windrose/ode"
 )
 
@@ -28,8 +29,19 @@ type SampleSettings struct {
 	// RTol > 0 integrates adaptively with these tolerances (ode.Settings);
 	// the method needs an error estimate (heun, bs3, dopri5, tsit5). The
 	// error norm runs over a whole batch, so the steps, and to within the
-	// tolerance the samples, depend on Batch.
+	// tolerance the samples, depend on Batch, unless PerSample is set.
 	RTol, ATol float64
+	// PerSample steps every sample on its own (ode.BatchSolver): each keeps
+	// its own time, step size and error norm, so easy samples are not held
+	// to the steps of the hardest one in their batch, and a sample's result
+	// depends neither on Batch nor on the other samples (except through
+	// the rounding of the network's batched arithmetic). The field still
+	// runs on up to Batch samples per call, each at its own time: a
+	// VelocityField (any ode.BatchField) in one call, any other field one
+	// sample at a time. Samples enter as others finish, across all of
+	// noise, so the calls stay full until the last samples. It needs RTol
+	// > 0 and no SaveAt.
+	PerSample bool
 	// SaveAt lists times in [0, 1], increasing, at which the states are
 	// recorded into SampleResult.Saved (a trajectory). With TutorialRK4
 	// they must lie on its grid k/Steps.
@@ -43,8 +55,15 @@ type SampleSettings struct {
 // SampleResult reports the work of Sample.
 type SampleResult struct {
 	// Stats sums the solver statistics over the batches; FieldEvals counts
-	// batch evaluations of the field.
+	// batch evaluations of the field (calls, each on up to Batch samples).
+	// With PerSample, Steps, Accepted and Rejected are summed over the
+	// samples, each of which steps on its own.
 	Stats ode.Stats
+	// SampleEvals is the number of field evaluations summed over the
+	// samples: each batch evaluation counts once per sample it holds
+	// (FieldEvals × batch size without PerSample). SampleEvals/n, the mean
+	// evaluations per sample, compares the cost of the two modes.
+	SampleEvals int
 	// Wall is the wall-clock time of the integration.
 	Wall time.Duration
 	// Saved[k] holds every sample's state at SaveAt[k], samples one after
@@ -56,7 +75,8 @@ type SampleResult struct {
 // noise (len(noise)/Dim samples of Dim values one after the other), Batch
 // samples at a time, and writes x(1) to dst. f is evaluated on whole
 // batches (len(x) = Dim·batch, the last batch possibly smaller), as a
-// VelocityField is. Use Pixels to turn the result into images.
+// VelocityField is; with PerSample, see SampleSettings.PerSample. Use
+// Pixels to turn the result into images.
 //
 // Settings errors and solver failures are returned as errors; a failure
 // leaves dst partly written. Sample panics with a "flowmatch: ..." message
@@ -102,6 +122,12 @@ func Sample(ctx context.Context, dst []float32, f ode.VectorField[float32], nois
 			}
 		}
 	}
+	if s.PerSample && s.RTol == 0 {
+		return nil, errors.New("flowmatch: Sample: PerSample needs adaptive stepping (RTol > 0): fixed steps are the same for every sample")
+	}
+	if s.PerSample && len(s.SaveAt) > 0 {
+		return nil, errors.New("flowmatch: Sample: PerSample does not record SaveAt")
+	}
 	if !s.TutorialRK4 {
 		if err := m.Validate(); err != nil {
 			return nil, err
@@ -120,6 +146,9 @@ func Sample(ctx context.Context, dst []float32, f ode.VectorField[float32], nois
 	}
 	start := time.Now()
 	defer func() { res.Wall = time.Since(start) }()
+	if s.PerSample {
+		return res, samplePerSample(ctx, res, dst, f, noise, m, dim, min(batch, n), s)
+	}
 
 	var solver *ode.Solver[float32]
 	var tut *TutorialRK4
@@ -133,6 +162,7 @@ func Sample(ctx context.Context, dst []float32, f ode.VectorField[float32], nois
 			}
 			saved, err := tut.Solve(ctx, out, f, x0, s.SaveAt)
 			res.Stats.FieldEvals += tut.FieldEvals
+			res.SampleEvals += tut.FieldEvals * (hi - lo)
 			res.Stats.Steps += tut.Accepted
 			res.Stats.Accepted += tut.Accepted
 			if err != nil {
@@ -150,6 +180,7 @@ func Sample(ctx context.Context, dst []float32, f ode.VectorField[float32], nois
 		r, err := solver.Solve(ctx, ode.Problem[float32]{Field: f, T0: 0, T1: 1, X0: x0}, set)
 		if r != nil {
 			res.Stats.FieldEvals += r.Stats.FieldEvals
+			res.SampleEvals += r.Stats.FieldEvals * (hi - lo)
 			res.Stats.Steps += r.Stats.Steps
 			res.Stats.Accepted += r.Stats.Accepted
 			res.Stats.Rejected += r.Stats.Rejected
@@ -163,6 +194,26 @@ func Sample(ctx context.Context, dst []float32, f ode.VectorField[float32], nois
 		}
 	}
 	return res, nil
+}
+
+// samplePerSample is Sample with PerSample: one ode.BatchSolver of the
+// given width for all the samples of noise.
+func samplePerSample(ctx context.Context, res *SampleResult, dst []float32, f ode.VectorField[float32], noise []float32, m *ode.Tableau, dim, width int, s *SampleSettings) error {
+	bf, ok := f.(ode.BatchField[float32])
+	if !ok {
+		bf = field.Batch[float32]{Field: f, Dim: dim}
+	}
+	bs := ode.NewBatchSolver[float32](m, dim, width)
+	r, err := bs.Solve(ctx, dst, bf, 0, 1, noise, &ode.Settings{RTol: s.RTol, ATol: s.ATol})
+	if r != nil {
+		res.Stats = r.Stats
+		res.Stats.FieldEvals = r.Calls
+		res.SampleEvals = r.Stats.FieldEvals
+	}
+	if err != nil {
+		return fmt.Errorf("flowmatch: per-sample solve: %w", err)
+	}
+	return nil
 }
 
 // Pixels converts states in the data scale [−1, 1] to 8-bit grey levels as
