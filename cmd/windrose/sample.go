@@ -32,7 +32,11 @@ The model is the one shipped with windrose (trained on two CPU cores)
 unless -ckpt names a model file or a training checkpoint (whose EMA weights
 are used; -weights raw takes the optimiser's). The stepping is -steps N
 (fixed) or -rtol R -atol A (adaptive, error norm over each batch of -batch
-samples).
+samples). With -per-sample, adaptive stepping gives every sample its own
+steps and error norm, so easy samples are not held to the steps of the
+hardest one in their batch; the network still runs on up to -batch samples
+per call, each at its own time, and a finished sample's place goes to the
+next one.
 
 The initial noise comes from -seed, or from -noise FILE.npy (float32,
 shape [N, 1, 28, 28]; -n is then N). The images are written as a PNG grid
@@ -40,8 +44,8 @@ shape [N, 1, 28, 28]; -n is then N). The images are written as a PNG grid
 [N, 28, 28]. -trajectory FILE.png draws the states x_t at 6 times from 0 to 1
 for the first (up to) 8 samples, one row per sample.
 
-It reports the field evaluations (each one runs the network on a batch) and
-the wall time.
+It reports the field evaluations (each one runs the network on a batch), the
+mean evaluations per sample and the wall time.
 `
 
 type sampleFlags struct {
@@ -60,7 +64,7 @@ const (
 
 func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	var f sampleFlags
-	fs := newFlagSet("sample", "[-ckpt FILE] [-method NAME] [-steps N | -rtol R -atol A] [-n N] [-out FILE.png] [flags]", sampleDescription)
+	fs := newFlagSet("sample", "[-ckpt FILE] [-method NAME] [-steps N | -rtol R -atol A [-per-sample]] [-n N] [-out FILE.png] [flags]", sampleDescription)
 	addModelFlags(fs, &f.ckpt, &f.weights)
 	addSolverFlags(fs, &f.solver)
 	fs.IntVar(&f.n, "n", 64, "number of `samples`")
@@ -78,6 +82,9 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	set, err := solverSettings(f.solver, given)
 	if err != nil {
 		return err
+	}
+	if f.trajectory != "" && set.PerSample {
+		return usagef("-trajectory needs the states at common times, which -per-sample does not record")
 	}
 	if f.cols < 1 {
 		return usagef("-cols %d: want at least 1", f.cols)
@@ -127,9 +134,15 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "model %s (%d training steps, %d images)\n", name, model.Step, model.Images)
-	fmt.Fprintf(stdout, "%d samples, %s: %d field evaluations (%d steps, %d rejected) over %d batch(es) of up to %d, wall %v (%.1f ms per sample)\n",
-		f.n, describeSettings(set, f.solver), res.Stats.FieldEvals, res.Stats.Accepted, res.Stats.Rejected,
-		(f.n+set.Batch-1)/set.Batch, set.Batch, res.Wall.Round(time.Millisecond), res.Wall.Seconds()*1000/float64(f.n))
+	work := fmt.Sprintf("%d field evaluations (%d steps, %d rejected) over %d batch(es) of up to %d",
+		res.Stats.FieldEvals, res.Stats.Accepted, res.Stats.Rejected, (f.n+set.Batch-1)/set.Batch, set.Batch)
+	if set.PerSample {
+		work = fmt.Sprintf("%d field evaluations in calls of up to %d samples (%d steps, %d rejected, summed over the samples)",
+			res.Stats.FieldEvals, min(set.Batch, f.n), res.Stats.Accepted, res.Stats.Rejected)
+	}
+	fmt.Fprintf(stdout, "%d samples, %s: %s, %.1f evaluations per sample, wall %v (%.1f ms per sample)\n",
+		f.n, describeSettings(set, f.solver), work, float64(res.SampleEvals)/float64(f.n),
+		res.Wall.Round(time.Millisecond), res.Wall.Seconds()*1000/float64(f.n))
 	fmt.Fprintf(stdout, "wrote %s\n", f.out)
 	if f.npy != "" {
 		if err := flowmatch.WriteNPYUint8(f.npy, pix, f.n, 28, 28); err != nil {
@@ -167,19 +180,23 @@ type solverFlags struct {
 	method, grid string
 	steps        int
 	rtol, atol   float64
+	perSample    bool
 }
 
-// addSolverFlags declares -method, -steps, -grid, -rtol and -atol.
+// addSolverFlags declares -method, -steps, -grid, -rtol, -atol and
+// -per-sample.
 func addSolverFlags(fs interface {
 	StringVar(p *string, name, value, usage string)
 	IntVar(p *int, name string, value int, usage string)
 	Float64Var(p *float64, name string, value float64, usage string)
+	BoolVar(p *bool, name string, value bool, usage string)
 }, f *solverFlags) {
 	fs.StringVar(&f.method, "method", defaultMethod, "ODE method `name`: "+strings.Join(methodNames(), ", "))
 	fs.IntVar(&f.steps, "steps", defaultSteps, "fixed stepping with `N` steps")
 	fs.StringVar(&f.grid, "grid", "uniform", "time grid of the fixed steps: "+strings.Join(flowmatch.GridSchedules, ", ")+" (late and early take an exponent, e.g. late:3)")
 	fs.Float64Var(&f.rtol, "rtol", 0, "adaptive stepping: relative tolerance (needs -atol)")
 	fs.Float64Var(&f.atol, "atol", 0, "adaptive stepping: absolute tolerance (needs -rtol)")
+	fs.BoolVar(&f.perSample, "per-sample", false, "adaptive stepping: every sample with its own steps and error norm (needs -rtol and -atol)")
 }
 
 // tutorialMethod names the tutorial's shifted RK4 on the command line.
@@ -194,7 +211,7 @@ func methodNames() []string {
 }
 
 // solverSettings turns the solver flags into SampleSettings: -steps
-// (default 10) on the -grid unless -rtol/-atol are given.
+// (default 10) on the -grid unless -rtol/-atol (and -per-sample) are given.
 func solverSettings(f solverFlags, given map[string]bool) (*flowmatch.SampleSettings, error) {
 	method, steps, rtol, atol := f.method, f.steps, f.rtol, f.atol
 	set := &flowmatch.SampleSettings{}
@@ -208,6 +225,10 @@ func solverSettings(f solverFlags, given map[string]bool) (*flowmatch.SampleSett
 		set.Method = m
 	}
 	adaptive := given["rtol"] || given["atol"]
+	if f.perSample && !adaptive {
+		return nil, usagef("-per-sample gives every sample its own adaptive steps: it needs -rtol and -atol, not fixed steps")
+	}
+	set.PerSample = f.perSample
 	switch {
 	case adaptive && (given["steps"] || given["grid"]):
 		return nil, usagef("-steps/-grid (fixed stepping) and -rtol/-atol (adaptive stepping) exclude each other: give one")
@@ -255,6 +276,9 @@ func describeSettings(s *flowmatch.SampleSettings, f solverFlags) string {
 	}
 	if len(s.Grid) > 0 {
 		return fmt.Sprintf("%s with %d steps on the %s grid", name, len(s.Grid)-1, f.grid)
+	}
+	if s.PerSample {
+		return fmt.Sprintf("%s with rtol %g, atol %g per sample", name, s.RTol, s.ATol)
 	}
 	return fmt.Sprintf("%s with rtol %g, atol %g", name, s.RTol, s.ATol)
 }
