@@ -129,7 +129,7 @@ func (e *SampleError) Unwrap() error { return e.Err }
 // and at most width samples evaluated together. It panics with an
 // "ode: ..." message if m is nil or fails Validate, or if dim or width is
 // less than 1. Its buffers hold width·dim·(s+3) values for an s-stage
-// method (the stages and the trial state of each slot, and the input and
+// method (the stages and the new state of each slot, and the input and
 // output of one call), plus those of a Solver for one sample.
 func NewBatchSolver[T Float](m *Tableau, dim, width int) *BatchSolver[T] {
 	if dim < 1 || width < 1 {
