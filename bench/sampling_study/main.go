@@ -1,0 +1,315 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/windrose/windrose/eval"
+	"github.com/windrose/windrose/flowmatch"
+	"github.com/windrose/windrose/mnist"
+	"github.com/windrose/windrose/models"
+	"github.com/windrose/windrose/ode"
+)
+
+// batch is the number of images integrated together, windrose sample's
+// default.
+const batch = 256
+
+// row is one measured setting, a line of the results file.
+type row struct {
+	setting
+	Label          string  `json:"label"`
+	N              int     `json:"n"`
+	Seed           uint64  `json:"seed"`
+	Model          string  `json:"model"`
+	EvalsPerSample float64 `json:"evals_per_sample"` // field evaluations each sample received, mean
+	BatchCalls     int     `json:"batch_calls"`      // calls of the field (network forwards)
+	Rejected       int     `json:"rejected"`
+	WallSeconds    float64 `json:"wall_s"`  // the integration alone
+	Load           string  `json:"loadavg"` // /proc/loadavg when the setting finished
+	FID            float64 `json:"fid"`
+	Confidence     float64 `json:"confidence"`
+	Entropy        float64 `json:"entropy"`
+	Floor          bool    `json:"floor,omitempty"` // MNIST training images, not a sampler
+	When           string  `json:"when"`
+}
+
+func main() {
+	n := flag.Int("n", 1024, "samples per setting")
+	seed := flag.Uint64("seed", 7, "seed of the noise")
+	out := flag.String("out", "sampling_study.jsonl", "results file (JSON lines, appended)")
+	only := flag.String("only", "", "run only the settings whose label matches this regular expression")
+	modelFile := flag.String("model", "", "model or checkpoint file (default: the shipped model)")
+	report := flag.String("report", "", "print the table of this results file instead of measuring")
+	plotFile := flag.String("plot", "", "with -report: draw FID against evaluations into this PNG")
+	accFile := flag.String("accuracy-file", "", "with -report: add the deviations of this accuracy file (from -accuracy) to the table")
+	list := flag.Bool("list", false, "list the settings and exit")
+	accuracy := flag.Int("accuracy", 0, "instead of FID, measure each setting's RMS deviation from the exact flow on this many samples (written to -out)")
+	flag.Parse()
+	if *report != "" {
+		if err := printReport(*report, *accFile, *plotFile); err != nil {
+			fmt.Fprintln(os.Stderr, "sampling_study:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *list {
+		for _, s := range studySettings() {
+			fmt.Println(s.Label())
+		}
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *accuracy > 0 {
+		if err := runAccuracy(ctx, *accuracy, *seed, *out, *only); err != nil {
+			fmt.Fprintln(os.Stderr, "sampling_study:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(ctx, *n, *seed, *out, *only, *modelFile); err != nil {
+		fmt.Fprintln(os.Stderr, "sampling_study:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) error {
+	if n < 2 {
+		return fmt.Errorf("-n %d: want at least 2", n)
+	}
+	var re *regexp.Regexp
+	if only != "" {
+		var err error
+		if re, err = regexp.Compile(only); err != nil {
+			return fmt.Errorf("-only: %w", err)
+		}
+	}
+	done, err := readRows(out)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	key := func(label string) string { return fmt.Sprintf("%s|%d|%d|%s", label, n, seed, modelFile) }
+	have := map[string]bool{}
+	for _, r := range done {
+		have[key(r.Label)] = true
+	}
+
+	var model *flowmatch.Model
+	modelName := "shipped " + models.MNISTName
+	if modelFile == "" {
+		model, err = flowmatch.ReadModel(models.MNISTName, models.MNIST, flowmatch.EMAWeights)
+	} else {
+		model, err = flowmatch.LoadModel(modelFile, flowmatch.EMAWeights)
+		modelName = modelFile
+	}
+	if err != nil {
+		return err
+	}
+	clf, _, err := eval.LoadClassifier(models.ClassifierName, models.Classifier)
+	if err != nil {
+		return err
+	}
+	dir, err := mnist.DefaultDir()
+	if err != nil {
+		return err
+	}
+	test, err := mnist.Load(dir, mnist.Test)
+	if err != nil {
+		return err
+	}
+	ref, err := clf.Reference(ctx, test.Images.Pixels)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(out, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	emit := func(r row) error {
+		r.N, r.Seed, r.Model, r.When = n, seed, modelName, time.Now().UTC().Format(time.RFC3339)
+		r.Load = loadAvg()
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "%-28s evals/sample %6.1f  wall %7.1fs  FID %7.2f  conf %.3f  entropy %.3f\n",
+			r.Label, r.EvalsPerSample, r.WallSeconds, r.FID, r.Confidence, r.Entropy)
+		if _, err := f.Write(append(b, '\n')); err != nil {
+			return err
+		}
+		return f.Sync() // a killed study keeps every finished row
+	}
+
+	floor := "floor: MNIST train"
+	if (re == nil || re.MatchString(floor)) && !have[key(floor)] {
+		train, err := mnist.Load(dir, mnist.Train)
+		if err != nil {
+			return err
+		}
+		if n > train.Images.N {
+			return fmt.Errorf("-n %d: the floor needs that many training images, MNIST has %d", n, train.Images.N)
+		}
+		rep, err := clf.Evaluate(ctx, train.Images.Pixels[:n*784], ref)
+		if err != nil {
+			return err
+		}
+		if err := emit(row{Label: floor, Floor: true, FID: rep.FID, Confidence: rep.Confidence, Entropy: rep.Entropy}); err != nil {
+			return err
+		}
+	}
+
+	noise := make([]float32, n*784)
+	flowmatch.Noise(noise, seed)
+	field := flowmatch.NewVelocityField(model.Net)
+	x := make([]float32, len(noise))
+	pix := make([]uint8, len(noise))
+	var pilot []float64
+	for _, s := range studySettings() {
+		label := s.Label()
+		if re != nil && !re.MatchString(label) || have[key(label)] {
+			continue
+		}
+		if s.Grid == "pilot" && pilot == nil {
+			if pilot, err = pilotTimes(ctx, field, seed+1); err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "pilot: dopri5 took %d steps: t = %s\n", len(pilot)-1, formatTimes(pilot))
+		}
+		set, err := sampleSettings(s, pilot)
+		if err != nil {
+			return fmt.Errorf("%s: %w", label, err)
+		}
+		runtime.GC() // start every setting from a collected heap
+		res, err := flowmatch.Sample(ctx, x, field, noise, set)
+		if err != nil {
+			return fmt.Errorf("%s: %w", label, err)
+		}
+		flowmatch.Pixels(pix, x)
+		rep, err := clf.Evaluate(ctx, pix, ref)
+		if err != nil {
+			return fmt.Errorf("%s: %w", label, err)
+		}
+		r := row{setting: s, Label: label,
+			EvalsPerSample: float64(res.SampleEvals) / float64(n),
+			BatchCalls:     res.Stats.FieldEvals,
+			Rejected:       res.Stats.Rejected,
+			WallSeconds:    res.Wall.Seconds(),
+			FID:            rep.FID, Confidence: rep.Confidence, Entropy: rep.Entropy}
+		if err := emit(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sampleSettings turns a study setting into flowmatch's.
+func sampleSettings(s setting, pilot []float64) (*flowmatch.SampleSettings, error) {
+	set := &flowmatch.SampleSettings{Batch: batch}
+	if s.Method == "tutorial-rk4" {
+		set.TutorialRK4, set.Steps = true, s.Steps
+		return set, nil
+	}
+	m, err := ode.MethodByName(s.Method)
+	if err != nil {
+		return nil, err
+	}
+	set.Method = m
+	switch {
+	case s.Steps > 0 && s.Grid == "pilot":
+		set.Grid = flowmatch.EquidistributedGrid(pilot, s.Steps)
+	case s.Steps > 0 && s.Grid != "" && s.Grid != "uniform":
+		if set.Grid, err = flowmatch.TimeGrid(s.Grid, s.Steps); err != nil {
+			return nil, err
+		}
+	case s.Steps > 0:
+		set.Steps = s.Steps
+	default:
+		set.RTol, set.ATol = s.RTol, s.RTol
+		set.PerSample = s.PerSample
+	}
+	return set, nil
+}
+
+// pilotTimes runs dopri5 at rtol = atol = 1e-3 on 64 noise vectors of seed
+// and returns the times it reached: 0, every accepted step, 1.
+func pilotTimes(ctx context.Context, field *flowmatch.VelocityField, seed uint64) ([]float64, error) {
+	x0 := make([]float32, 64*784)
+	flowmatch.Noise(x0, seed)
+	s := ode.NewSolver[float32](ode.DOPRI5, len(x0))
+	var times []float64
+	s.Observer = func(t float64, _ []float32) error {
+		times = append(times, t)
+		return nil
+	}
+	_, err := s.Solve(ctx, ode.Problem[float32]{Field: field, T0: 0, T1: 1, X0: x0}, &ode.Settings{RTol: 1e-3, ATol: 1e-3})
+	return times, err
+}
+
+func formatTimes(ts []float64) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = fmt.Sprintf("%.3f", t)
+	}
+	return strings.Join(parts, " ")
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+func readRows(path string) ([]row, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var rows []row
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if len(strings.TrimSpace(sc.Text())) == 0 {
+			continue
+		}
+		var r row
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		rows = append(rows, r)
+	}
+	return rows, sc.Err()
+}
+
+func readAccuracy(path string) ([]accuracyRow, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var rows []accuracyRow
+	for i, line := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var r accuracyRow
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, i+1, err)
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
