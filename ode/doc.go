@@ -50,6 +50,19 @@
 // are no default tolerances: a zero Settings is an error. The maths is in
 // docs/ode.md.
 //
+// # Batches of independent samples
+//
+// A batch of independent samples (a neural field's images) can be one
+// state vector given to a Solver: one call of the field per stage, and
+// common steps whose error norm runs over the whole batch. A BatchSolver,
+// from NewBatchSolver, steps every sample on its own instead, adaptively:
+// each keeps its time, step size and accept/reject decisions, exactly (bit
+// for bit) as a Solver on that sample alone would, while a BatchField still
+// evaluates all samples in flight in one call, each at its own time. When a
+// sample finishes, the next one waiting takes its slot, so the calls stay
+// full. It pays when the samples differ in difficulty; docs/ode.md and
+// docs/sampling.md measure when.
+//
 // # Output
 //
 // SaveAt times are filled from dense output: the method's own interpolant
