@@ -151,7 +151,7 @@ func TestTrainSampleInterpolate(t *testing.T) {
 
 	ip := filepath.Join(dir, "i.png")
 	out, _ = wantRun(t, exitOK, "interpolate", "-ckpt", model, "-k", "4", "-steps", "2", "-out", ip)
-	contains(t, "interpolate output", out, "4 points from seed 1 to seed 2", "midpoint with 2 steps: 4 field evaluations")
+	contains(t, "interpolate output", out, "4 points from seed 1 to seed 2", "rk4 with 2 steps: 8 field evaluations")
 	if w, h := pngSize(t, ip); w != 4*30+2 || h != 2*30+2 {
 		t.Errorf("interpolation strip %dx%d, want 4 × 2 images", w, h)
 	}

@@ -56,10 +56,16 @@ type sampleFlags struct {
 }
 
 // defaultMethod and defaultSteps are what "windrose sample" uses with no
-// stepping flags.
+// stepping flags: classical RK4 with 5 uniform steps, 20 field
+// evaluations. docs/sampling.md chose it by measurement on the shipped
+// model: its FID is within 1.5% of the reference tutorial's 600-evaluation
+// sampler, and its images lie closer to the exact flow than that
+// sampler's (RMS 1.5e-2 against 2.0e-2), at the cost of the former
+// default, midpoint with 10 steps (FID 2.7% higher than the baseline's,
+// RMS 3.3e-2).
 const (
-	defaultMethod = "midpoint"
-	defaultSteps  = 10
+	defaultMethod = "rk4"
+	defaultSteps  = 5
 )
 
 func runSample(ctx context.Context, args []string, stdout io.Writer) error {
@@ -211,7 +217,7 @@ func methodNames() []string {
 }
 
 // solverSettings turns the solver flags into SampleSettings: -steps
-// (default 10) on the -grid unless -rtol/-atol (and -per-sample) are given.
+// (default 5) on the -grid unless -rtol/-atol (and -per-sample) are given.
 func solverSettings(f solverFlags, given map[string]bool) (*flowmatch.SampleSettings, error) {
 	method, steps, rtol, atol := f.method, f.steps, f.rtol, f.atol
 	set := &flowmatch.SampleSettings{}
