@@ -25,6 +25,9 @@ import (
 // default.
 const batch = 256
 
+// floorLabel names the row of the MNIST training images.
+const floorLabel = "floor: MNIST train"
+
 // row is one measured setting, a line of the results file.
 type row struct {
 	setting
@@ -95,14 +98,9 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 			return fmt.Errorf("-only: %w", err)
 		}
 	}
-	done, err := readRows(out)
+	previous, err := readRows(out)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
-	}
-	key := func(label string) string { return fmt.Sprintf("%s|%d|%d|%s", label, n, seed, modelFile) }
-	have := map[string]bool{}
-	for _, r := range done {
-		have[key(r.Label)] = true
 	}
 
 	var model *flowmatch.Model
@@ -116,6 +114,19 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 	if err != nil {
 		return err
 	}
+	// A row is done when the file holds it for this N, seed and model; the
+	// floor does not depend on the model.
+	key := func(label string, n int, seed uint64, model string) string {
+		if label == floorLabel {
+			model = ""
+		}
+		return fmt.Sprintf("%s|%d|%d|%s", label, n, seed, model)
+	}
+	have := map[string]bool{}
+	for _, r := range previous {
+		have[key(r.Label, r.N, r.Seed, r.Model)] = true
+	}
+	done := func(label string) bool { return have[key(label, n, seed, modelName)] }
 	clf, _, err := eval.LoadClassifier(models.ClassifierName, models.Classifier)
 	if err != nil {
 		return err
@@ -152,8 +163,7 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 		return f.Sync() // a killed study keeps every finished row
 	}
 
-	floor := "floor: MNIST train"
-	if (re == nil || re.MatchString(floor)) && !have[key(floor)] {
+	if (re == nil || re.MatchString(floorLabel)) && !done(floorLabel) {
 		train, err := mnist.Load(dir, mnist.Train)
 		if err != nil {
 			return err
@@ -165,7 +175,7 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 		if err != nil {
 			return err
 		}
-		if err := emit(row{Label: floor, Floor: true, FID: rep.FID, Confidence: rep.Confidence, Entropy: rep.Entropy}); err != nil {
+		if err := emit(row{Label: floorLabel, Floor: true, FID: rep.FID, Confidence: rep.Confidence, Entropy: rep.Entropy}); err != nil {
 			return err
 		}
 	}
@@ -178,7 +188,7 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 	var pilot []float64
 	for _, s := range studySettings() {
 		label := s.Label()
-		if re != nil && !re.MatchString(label) || have[key(label)] {
+		if re != nil && !re.MatchString(label) || done(label) {
 			continue
 		}
 		if s.Grid == "pilot" && pilot == nil {
