@@ -114,19 +114,8 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 	if err != nil {
 		return err
 	}
-	// A row is done when the file holds it for this N, seed and model; the
-	// floor does not depend on the model.
-	key := func(label string, n int, seed uint64, model string) string {
-		if label == floorLabel {
-			model = ""
-		}
-		return fmt.Sprintf("%s|%d|%d|%s", label, n, seed, model)
-	}
-	have := map[string]bool{}
-	for _, r := range previous {
-		have[key(r.Label, r.N, r.Seed, r.Model)] = true
-	}
-	done := func(label string) bool { return have[key(label, n, seed, modelName)] }
+	measured := measuredSet(previous)
+	done := func(label string) bool { return measured(label, n, seed, modelName) }
 	clf, _, err := eval.LoadClassifier(models.ClassifierName, models.Classifier)
 	if err != nil {
 		return err
@@ -281,6 +270,24 @@ func loadAvg() string {
 		return ""
 	}
 	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+// measuredSet reports whether rows hold a measurement of a setting for an
+// N, a seed and a model; the floor does not depend on the model.
+func measuredSet(rows []row) func(label string, n int, seed uint64, model string) bool {
+	key := func(label string, n int, seed uint64, model string) string {
+		if label == floorLabel {
+			model = ""
+		}
+		return fmt.Sprintf("%s|%d|%d|%s", label, n, seed, model)
+	}
+	have := map[string]bool{}
+	for _, r := range rows {
+		have[key(r.Label, r.N, r.Seed, r.Model)] = true
+	}
+	return func(label string, n int, seed uint64, model string) bool {
+		return have[key(label, n, seed, model)]
+	}
 }
 
 func readRows(path string) ([]row, error) {
