@@ -31,8 +31,10 @@ sit half a step late; not the classical RK4), for reproducing its images.
 The model is the one shipped with windrose (trained on two CPU cores)
 unless -ckpt names a model file or a training checkpoint (whose EMA weights
 are used; -weights raw takes the optimiser's). The stepping is -steps N
-(fixed) or -rtol R -atol A (adaptive, error norm over each batch of -batch
-samples). With -per-sample, adaptive stepping gives every sample its own
+(fixed; default rk4 with 5 steps, chosen by the FID study of
+docs/sampling.md), on the uniform time grid or on -grid late, early or
+cosine (smaller steps near t = 1, near t = 0, or at both ends), or -rtol R
+-atol A (adaptive, error norm over each batch of -batch samples). With -per-sample, adaptive stepping gives every sample its own
 steps and error norm, so easy samples are not held to the steps of the
 hardest one in their batch; the network still runs on up to -batch samples
 per call, each at its own time, and a finished sample's place goes to the
@@ -70,7 +72,7 @@ const (
 
 func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	var f sampleFlags
-	fs := newFlagSet("sample", "[-ckpt FILE] [-method NAME] [-steps N | -rtol R -atol A [-per-sample]] [-n N] [-out FILE.png] [flags]", sampleDescription)
+	fs := newFlagSet("sample", "[-ckpt FILE] [-method NAME] [-steps N [-grid G] | -rtol R -atol A [-per-sample]] [-n N] [-out FILE.png] [flags]", sampleDescription)
 	addModelFlags(fs, &f.ckpt, &f.weights)
 	addSolverFlags(fs, &f.solver)
 	fs.IntVar(&f.n, "n", 64, "number of `samples`")
