@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/windrose/windrose/flowmatch"
+)
+
+// TestSampleGrid runs sample with -grid on a tiny trained model: the
+// report names the grid, the uniform grid gives the -steps images bit for
+// bit, another grid gives other images, and bad grids are usage errors.
+func TestSampleGrid(t *testing.T) {
+	quietProgress(t)
+	dir := t.TempDir()
+	writeIDX(t, dir, 8)
+	ck := filepath.Join(dir, "fm.safetensors")
+	wantRun(t, exitOK, "train", "-data", dir, "-out", ck, "-base", "8", "-batch", "4", "-steps", "2")
+	s := filepath.Join(dir, "s.png")
+	npy := func(name string) string { return filepath.Join(dir, name) }
+
+	wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "3", "-method", "midpoint", "-steps", "4", "-out", s, "-npy", npy("plain.npy"))
+	out, _ := wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "3", "-method", "midpoint", "-steps", "4", "-grid", "uniform", "-out", s, "-npy", npy("uniform.npy"))
+	contains(t, "sample -grid uniform output", out, "midpoint with 4 steps: 8 field evaluations")
+	out, _ = wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "3", "-method", "midpoint", "-steps", "4", "-grid", "early:3", "-out", s, "-npy", npy("early.npy"))
+	contains(t, "sample -grid early:3 output", out, "midpoint with 4 steps on the early:3 grid: 8 field evaluations")
+
+	read := func(name string) []uint8 {
+		px, _, err := flowmatch.ReadImagesNPY(npy(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return px
+	}
+	if !bytes.Equal(read("plain.npy"), read("uniform.npy")) {
+		t.Error("-grid uniform changed the images of -steps 4")
+	}
+	if bytes.Equal(read("plain.npy"), read("early.npy")) {
+		t.Error("-grid early:3 gave the uniform grid's images")
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"sample", "-grid", "quadratic"}, []string{`-grid "quadratic"`, "uniform, late, early, cosine"}},
+		{[]string{"sample", "-grid", "late:20"}, []string{`"20"`}},
+		{[]string{"sample", "-grid", "late", "-rtol", "1e-3", "-atol", "1e-3"}, []string{"exclude each other"}},
+		{[]string{"sample", "-method", "tutorial-rk4", "-grid", "late"}, []string{"own uniform grid"}},
+	} {
+		code, stdout, stderr := runCLI(t, tc.args...)
+		if code != exitUsage {
+			t.Errorf("windrose %s: exit %d, want %d\n%s%s", strings.Join(tc.args, " "), code, exitUsage, stdout, stderr)
+		}
+		contains(t, "stderr of windrose "+strings.Join(tc.args, " "), stderr, tc.want...)
+	}
+}
