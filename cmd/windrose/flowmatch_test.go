@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -187,12 +188,20 @@ func TestTrainInterrupted(t *testing.T) {
 	}
 }
 
-func TestFlowmatchCLIErrors(t *testing.T) {
+// tinyCheckpoint trains a width-8 model for steps steps on 8 synthetic
+// images in a fresh directory and returns the directory and the checkpoint.
+func tinyCheckpoint(t *testing.T, steps int) (dir, ck string) {
+	t.Helper()
 	quietProgress(t)
-	dir := t.TempDir()
+	dir = t.TempDir()
 	writeIDX(t, dir, 8)
-	ck := filepath.Join(dir, "fm.safetensors")
-	wantRun(t, exitOK, "train", "-data", dir, "-out", ck, "-base", "8", "-batch", "4", "-steps", "1")
+	ck = filepath.Join(dir, "fm.safetensors")
+	wantRun(t, exitOK, "train", "-data", dir, "-out", ck, "-base", "8", "-batch", "4", "-steps", strconv.Itoa(steps))
+	return dir, ck
+}
+
+func TestFlowmatchCLIErrors(t *testing.T) {
+	dir, ck := tinyCheckpoint(t, 1)
 	bad := filepath.Join(dir, "bad.npy")
 	if err := flowmatch.WriteNPYFloat32(bad, make([]float32, 6), 2, 3); err != nil {
 		t.Fatal(err)

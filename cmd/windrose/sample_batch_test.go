@@ -12,11 +12,7 @@ import (
 // tiny trained model, checks the report line, and checks the usage errors
 // of -per-sample without adaptive stepping.
 func TestSamplePerSample(t *testing.T) {
-	quietProgress(t)
-	dir := t.TempDir()
-	writeIDX(t, dir, 8)
-	ck := filepath.Join(dir, "fm.safetensors")
-	wantRun(t, exitOK, "train", "-data", dir, "-out", ck, "-base", "8", "-batch", "4", "-steps", "1")
+	dir, ck := tinyCheckpoint(t, 1)
 	s := filepath.Join(dir, "s.png")
 
 	// Shared steps: heun takes 2 evaluations per step, so 3 steps are 6

@@ -13,11 +13,7 @@ import (
 // report names the grid, the uniform grid gives the -steps images bit for
 // bit, another grid gives other images, and bad grids are usage errors.
 func TestSampleGrid(t *testing.T) {
-	quietProgress(t)
-	dir := t.TempDir()
-	writeIDX(t, dir, 8)
-	ck := filepath.Join(dir, "fm.safetensors")
-	wantRun(t, exitOK, "train", "-data", dir, "-out", ck, "-base", "8", "-batch", "4", "-steps", "2")
+	dir, ck := tinyCheckpoint(t, 2)
 	s := filepath.Join(dir, "s.png")
 	npy := func(name string) string { return filepath.Join(dir, name) }
 
