@@ -7,7 +7,8 @@
 // flowmatch.ReadModel) holding the EMA weights of a training run on two CPU
 // cores, with the run's configuration, step count and images seen in its
 // metadata ("windrose sample" prints them). How it was made and what its
-// samples look like is in docs/flowmatch.md.
+// samples look like is in docs/flowmatch.md. The directory budget/ holds,
+// as files (not embedded), the models of the training-budget table there.
 package models
 
 import _ "embed"

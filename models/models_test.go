@@ -28,3 +28,27 @@ func TestMNISTLoads(t *testing.T) {
 		t.Errorf("shipped model is %d bytes", len(models.MNIST))
 	}
 }
+
+// TestBudgetModelsLoad checks the two models of the training-budget table
+// of docs/flowmatch.md (not embedded): they load and record the step
+// budgets that table gives them.
+func TestBudgetModelsLoad(t *testing.T) {
+	for _, c := range []struct {
+		file          string
+		steps, images int
+	}{
+		{"budget/default-15min.safetensors", 13065, 418080},
+		{"budget/default-30min.safetensors", 26130, 836160},
+	} {
+		m, err := flowmatch.LoadModel(c.file, flowmatch.EMAWeights)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Step != c.steps || m.Images != c.images {
+			t.Errorf("%s: %d steps, %d images, want %d and %d", c.file, m.Step, m.Images, c.steps, c.images)
+		}
+		if m.Config.MaxSteps != c.steps || m.Config.Base != 24 {
+			t.Errorf("%s: recipe %+v, want the default recipe limited to %d steps", c.file, m.Config, c.steps)
+		}
+	}
+}
