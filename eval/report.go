@@ -3,6 +3,8 @@ package eval
 import (
 	"context"
 	"fmt"
+
+	"github.com/windrose/windrose/mnist"
 )
 
 // Report is what Evaluate measures on a set of images.
@@ -29,6 +31,17 @@ func (c *Classifier) Reference(ctx context.Context, images []uint8) (*Gaussian, 
 		return nil, err
 	}
 	return FitGaussian(f, FeatureDim)
+}
+
+// MNISTReference returns Reference of the 10,000 MNIST test images in dir
+// (mnist.DefaultDir finds the copy in the Go module cache): the reference
+// of every FID windrose reports.
+func (c *Classifier) MNISTReference(ctx context.Context, dir string) (*Gaussian, error) {
+	test, err := mnist.Load(dir, mnist.Test)
+	if err != nil {
+		return nil, err
+	}
+	return c.Reference(ctx, test.Images.Pixels)
 }
 
 // Evaluate scores images (28×28 bytes each, at least 2) against the

@@ -124,11 +124,7 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 	if err != nil {
 		return err
 	}
-	test, err := mnist.Load(dir, mnist.Test)
-	if err != nil {
-		return err
-	}
-	ref, err := clf.Reference(ctx, test.Images.Pixels)
+	ref, err := clf.MNISTReference(ctx, dir)
 	if err != nil {
 		return err
 	}

@@ -181,11 +181,7 @@ func scoreImages(ctx context.Context, f evalFlags, file string, stdout io.Writer
 	if err != nil {
 		return err
 	}
-	test, err := mnist.Load(dir, mnist.Test)
-	if err != nil {
-		return err
-	}
-	ref, err := net.Reference(ctx, test.Images.Pixels)
+	ref, err := net.MNISTReference(ctx, dir)
 	if err != nil {
 		return err
 	}
