@@ -56,18 +56,13 @@ func runAccuracy(ctx context.Context, n int, seed uint64, out, only string) erro
 	}
 	defer f.Close()
 	x := make([]float32, len(noise))
-	var pilot []float64
+	plan := &samplers{field: field, pilotSeed: seed + 1}
 	for _, s := range studySettings() {
 		label := s.Label()
 		if re != nil && !re.MatchString(label) {
 			continue
 		}
-		if s.Grid == "pilot" && pilot == nil {
-			if pilot, err = pilotTimes(ctx, field, seed+1); err != nil {
-				return err
-			}
-		}
-		set, err := sampleSettings(s, pilot)
+		set, err := plan.settings(ctx, s)
 		if err != nil {
 			return fmt.Errorf("%s: %w", label, err)
 		}

@@ -98,7 +98,7 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 			return fmt.Errorf("-only: %w", err)
 		}
 	}
-	previous, err := readRows(out)
+	previous, err := readJSONLines[row](out)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
@@ -170,19 +170,13 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 	field := flowmatch.NewVelocityField(model.Net)
 	x := make([]float32, len(noise))
 	pix := make([]uint8, len(noise))
-	var pilot []float64
+	plan := &samplers{field: field, pilotSeed: seed + 1}
 	for _, s := range studySettings() {
 		label := s.Label()
 		if re != nil && !re.MatchString(label) || done(label) {
 			continue
 		}
-		if s.Grid == "pilot" && pilot == nil {
-			if pilot, err = pilotTimes(ctx, field, seed+1); err != nil {
-				return err
-			}
-			fmt.Fprintf(os.Stderr, "pilot: dopri5 took %d steps: t = %s\n", len(pilot)-1, formatTimes(pilot))
-		}
-		set, err := sampleSettings(s, pilot)
+		set, err := plan.settings(ctx, s)
 		if err != nil {
 			return fmt.Errorf("%s: %w", label, err)
 		}
@@ -207,6 +201,26 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 		}
 	}
 	return nil
+}
+
+// samplers turns study settings into flowmatch's for one field, running
+// the pilot solve of the pilot grid once, when a setting first needs it.
+type samplers struct {
+	field     *flowmatch.VelocityField
+	pilotSeed uint64
+	pilot     []float64
+}
+
+func (p *samplers) settings(ctx context.Context, s setting) (*flowmatch.SampleSettings, error) {
+	if s.Grid == "pilot" && p.pilot == nil {
+		pilot, err := pilotTimes(ctx, p.field, p.pilotSeed)
+		if err != nil {
+			return nil, err
+		}
+		p.pilot = pilot
+		fmt.Fprintf(os.Stderr, "pilot: dopri5 took %d steps: t = %s\n", len(pilot)-1, formatTimes(pilot))
+	}
+	return sampleSettings(s, p.pilot)
 }
 
 // sampleSettings turns a study setting into flowmatch's.
@@ -286,43 +300,26 @@ func measuredSet(rows []row) func(label string, n int, seed uint64, model string
 	}
 }
 
-func readRows(path string) ([]row, error) {
+// readJSONLines reads a file of one JSON value per line (blank lines
+// skipped), naming the line of a bad one.
+func readJSONLines[T any](path string) ([]T, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var rows []row
+	var rows []T
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for line := 1; sc.Scan(); line++ {
 		if len(strings.TrimSpace(sc.Text())) == 0 {
 			continue
 		}
-		var r row
+		var r T
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
 		rows = append(rows, r)
 	}
 	return rows, sc.Err()
-}
-
-func readAccuracy(path string) ([]accuracyRow, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var rows []accuracyRow
-	for i, line := range strings.Split(string(b), "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		var r accuracyRow
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, i+1, err)
-		}
-		rows = append(rows, r)
-	}
-	return rows, nil
 }

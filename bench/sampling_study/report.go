@@ -24,13 +24,13 @@ const baselineLabel = "tutorial-rk4 150"
 // plotPath is set, draws them. Rows keep the order of the file; a label
 // measured more than once keeps its last measurement.
 func printReport(path, accPath, plotPath string) error {
-	all, err := readRows(path)
+	all, err := readJSONLines[row](path)
 	if err != nil {
 		return err
 	}
 	acc := map[string]accuracyRow{}
 	if accPath != "" {
-		rows, err := readAccuracy(accPath)
+		rows, err := readJSONLines[accuracyRow](accPath)
 		if err != nil {
 			return err
 		}
