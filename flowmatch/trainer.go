@@ -425,10 +425,7 @@ func (t *Trainer) estimateHorizon(start, first time.Time, stepsAtFirst int, now 
 	perStep := measured.Seconds() / float64(steps)
 	left := (t.cfg.Duration - t.trained(start)).Seconds()
 	h := t.st.step + int(math.Max(0, left)/perStep)
-	h = min(h, t.cfg.Epochs*stepsPerEpoch(t.data.N, t.cfg.Batch))
-	if t.cfg.MaxSteps > 0 {
-		h = min(h, t.cfg.MaxSteps)
-	}
+	h = min(h, stepHorizon(t.cfg, t.data.N)) // never beyond the step limits
 	t.st.horizon = max(h, t.st.step+1)
 }
 
