@@ -1,0 +1,216 @@
+package nn
+
+import (
+	"math"
+	"runtime"
+	"strconv"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// refUNet is UNet.Forward by the definitions (see the UNet doc comment),
+// composed from the float64 reference layers.
+func refUNet(p map[string][]float64, x, t []float64, B, H, W int, c UNetConfig) []float64 {
+	c = c.WithDefaults()
+	ws, T, G, L := c.Widths(), c.TimeDim, c.Groups, len(c.Mults)
+	emb := refEmbedding(t, T)
+	m := refLinear(emb, p["time_mlp.0.weight"], p["time_mlp.0.bias"], B, T, T)
+	temb := refLinear(mapVec(m, refSiLU), p["time_mlp.2.weight"], p["time_mlp.2.bias"], B, T, T)
+	h, _, _ := refConv2d(x, p["in_conv.weight"], p["in_conv.bias"], B, c.Channels, H, W, ws[0], 3, 1, 1)
+	skips := make([][]float64, L)
+	hh, ww := H, W
+	for i := range L {
+		for j := range c.Blocks {
+			h = refResBlock(sub(p, "down_blocks."+strconv.Itoa(i)+"."+strconv.Itoa(j)), h, temb, B, ws[i], hh, ww, T, G)
+		}
+		skips[i] = h
+		if i < L-1 {
+			pre := "downs." + strconv.Itoa(i)
+			h, hh, ww = refConv2d(h, p[pre+".weight"], p[pre+".bias"], B, ws[i], hh, ww, ws[i+1], 4, 2, 1)
+		}
+	}
+	for j := range c.Mid {
+		h = refResBlock(sub(p, "mid."+strconv.Itoa(j)), h, temb, B, ws[L-1], hh, ww, T, G)
+	}
+	for i := L - 2; i >= 0; i-- {
+		pre := "ups." + strconv.Itoa(i)
+		h, hh, ww = refConvTranspose2d(h, p[pre+".weight"], p[pre+".bias"], B, ws[i+1], hh, ww, ws[i], 4, 2, 1)
+		h = addVec(h, skips[i])
+		for j := range c.Blocks {
+			h = refResBlock(sub(p, "up_blocks."+strconv.Itoa(i)+"."+strconv.Itoa(j)), h, temb, B, ws[i], hh, ww, T, G)
+		}
+	}
+	o := refGroupNorm(h, p["out_norm.weight"], p["out_norm.bias"], B, ws[0], H*W, G, 1e-5, true)
+	v, _, _ := refConv2d(o, p["out_conv.weight"], p["out_conv.bias"], B, ws[0], H, W, c.Channels, 3, 1, 1)
+	return v
+}
+
+func TestUNetParamCount(t *testing.T) {
+	for _, c := range []struct {
+		cfg  UNetConfig
+		want int
+	}{
+		// Counted by hand from the layer shapes: a ResBlock of c channels
+		// and time width 128 has 18c² + 264c parameters, a 4×4 (transposed)
+		// convolution 16·in·out + out, the time MLP 2·(128² + 128).
+		{UNetConfig{}, 1582785},
+		// One level of 8 channels with time width 8: the time MLP (2·(64+8)),
+		// in_conv (9·8+8), two ResBlocks (the level's and the middle's) of
+		// 2·(9·64+8) convolution, 8·16+16 FiLM and 4·8 norm parameters,
+		// out_norm (16) and out_conv (9·8+1).
+		{UNetConfig{Base: 8, Mults: []int{1}, Mid: 1, TimeDim: 8, Groups: 2}, 144 + 80 + 2*(2*(576+8)+(8*16+16)+32) + 16 + 73},
+	} {
+		n := NewUNet(c.cfg, newRand(0))
+		if got := CountParams(n.Params()); got != c.want {
+			t.Errorf("%+v: %d parameters, want %d", c.cfg, got, c.want)
+		}
+	}
+}
+
+func TestUNetParamNames(t *testing.T) {
+	n := NewUNet(UNetConfig{Mults: []int{1, 2}, Blocks: 2, Mid: 1}, newRand(0))
+	var got []string
+	for _, p := range n.Params() {
+		if len(p.Name) > 6 && p.Name[len(p.Name)-6:] == "weight" {
+			got = append(got, p.Name)
+		}
+	}
+	// The PyTorch module's state_dict order: registration order.
+	rb := func(pre string) []string {
+		return []string{pre + ".norm1.weight", pre + ".conv1.weight", pre + ".film.1.weight", pre + ".norm2.weight", pre + ".conv2.weight"}
+	}
+	want := []string{"time_mlp.0.weight", "time_mlp.2.weight", "in_conv.weight"}
+	want = append(want, rb("down_blocks.0.0")...)
+	want = append(want, rb("down_blocks.0.1")...)
+	want = append(want, "downs.0.weight")
+	want = append(want, rb("down_blocks.1.0")...)
+	want = append(want, rb("down_blocks.1.1")...)
+	want = append(want, rb("mid.0")...)
+	want = append(want, "ups.0.weight")
+	want = append(want, rb("up_blocks.0.0")...)
+	want = append(want, rb("up_blocks.0.1")...)
+	want = append(want, "out_norm.weight", "out_conv.weight")
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("weight names (-want +got):\n%s", d)
+	}
+}
+
+// TestUNetGradient checks a small three-level UNet (Base 4, 2 groups,
+// TimeDim 8, two blocks per level, 8×8 images, batch 2) against the float64
+// reference composition: the forward pass, Backward against central
+// differences at 20 random entries of every parameter tensor and every
+// input pixel, and InputGradient.
+func TestUNetGradient(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, bk Backend) {
+		const B, H, W = 2, 8, 8
+		cfg := UNetConfig{Channels: 2, Base: 4, Mults: []int{1, 2, 2}, Blocks: 2, Mid: 1, TimeDim: 8, Groups: 2, Backend: bk}
+		rng := newRand(18)
+		n := NewUNet(cfg, rng)
+		for _, p := range n.Params() {
+			for i := range p.Value.Data {
+				p.Value.Data[i] += float32(0.1 * rng.NormFloat64())
+			}
+		}
+		x := randTensor(rng, 1, B, 2, H, W)
+		ts := []float64{0.2, 0.7}
+		v := NewTensor(B, 2, H, W)
+		n.Forward(v, x, ts)
+
+		ref := map[string][]float64{}
+		for _, p := range n.Params() {
+			ref[p.Name] = f64(p.Value.Data)
+		}
+		xr := f64(x.Data)
+		fwd := func() []float64 { return refUNet(ref, xr, ts, B, H, W, cfg) }
+		checkClose(t, "forward", v.Data, fwd(), fwdTol)
+
+		r := randTensor(rng, 1, v.Shape...)
+		dx := NewTensor(x.Shape...)
+		n.ZeroGrad()
+		n.Backward(dx, r)
+		loss := func() float64 { return dot(fwd(), r.Data) }
+		for _, p := range n.Params() {
+			checkGradSample(t, p.Name, p.Grad.Data, ref[p.Name], loss, 20, rng)
+		}
+		checkClose(t, "input", dx.Data, numGrad(xr, loss), gradTol)
+	})
+}
+
+// TestUNetBatchResize: results at a batch, a larger and a smaller one and
+// another image size equal a fresh network's.
+func TestUNetBatchResize(t *testing.T) {
+	cfg := UNetConfig{Base: 8, Mults: []int{1, 2}, TimeDim: 8, Groups: 2}
+	n := NewUNet(cfg, newRand(9))
+	rng := newRand(10)
+	for _, s := range []struct{ B, H int }{{2, 8}, {5, 8}, {1, 8}, {3, 4}} {
+		x := randTensor(rng, 1, s.B, 1, s.H, s.H)
+		ts := make([]float64, s.B)
+		for i := range ts {
+			ts[i] = rng.Float64()
+		}
+		v := NewTensor(x.Shape...)
+		n.Forward(v, x, ts)
+		w := NewTensor(x.Shape...)
+		NewUNet(cfg, newRand(9)).Forward(w, x, ts)
+		if d := cmp.Diff(w.Data, v.Data); d != "" {
+			t.Fatalf("batch %d, %d×%d: reused buffers differ from a fresh net:\n%s", s.B, s.H, s.H, d)
+		}
+	}
+}
+
+// TestUNetDeterminism: output and gradients bit-identical across
+// GOMAXPROCS, as training's exact resume needs.
+func TestUNetDeterminism(t *testing.T) {
+	saved, savedW := colsBudget, workerColsBudget
+	defer func() { colsBudget, workerColsBudget = saved, savedW }()
+	colsBudget, workerColsBudget = 1, 1
+	run := func() []float32 {
+		net := NewUNet(UNetConfig{Base: 8, Mults: []int{1, 2}, TimeDim: 8, Groups: 2}, newRand(40))
+		rng := newRand(41)
+		x := randTensor(rng, 1, 7, 1, 8, 8)
+		ts := make([]float64, 7)
+		for i := range ts {
+			ts[i] = rng.Float64()
+		}
+		v := NewTensor(x.Shape...)
+		net.Forward(v, x, ts)
+		dx := NewTensor(x.Shape...)
+		net.Backward(dx, v)
+		out := append(append([]float32(nil), v.Data...), dx.Data...)
+		for _, p := range net.Params() {
+			out = append(out, p.Grad.Data...)
+		}
+		return out
+	}
+	want := run()
+	for _, procs := range []int{1, 3} {
+		old := runtime.GOMAXPROCS(procs)
+		got := run()
+		runtime.GOMAXPROCS(old)
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("GOMAXPROCS %d: value %d is %g, first run %g", procs, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+func TestUNetConfigValidate(t *testing.T) {
+	for _, c := range []UNetConfig{
+		{Base: 12},                 // not a multiple of 8 groups
+		{Mults: []int{}},           // no level
+		{Mults: []int{1, 0}},       // zero multiplier
+		{Mults: []int{1, 1 << 40}}, // absurd width
+		{Blocks: -1}, {Mid: -1},    // negative
+		{TimeDim: 7}, {Channels: 1 << 20}, // odd, absurd
+		{Mults: make([]int, 9)},
+	} {
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v: Validate accepted it", c)
+		}
+	}
+	if err := (UNetConfig{}).Validate(); err != nil {
+		t.Errorf("the zero config: %v", err)
+	}
+}
