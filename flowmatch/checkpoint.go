@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/windrose/windrose/mnist"
 	"github.com/windrose/windrose/nn"
 )
 
@@ -35,7 +34,11 @@ import (
 const (
 	checkpointFormat = "windrose.flowmatch.checkpoint"
 	modelFormat      = "windrose.flowmatch.model"
-	formatVersion    = "1"
+	formatVersion    = "2"
+	// legacyVersion files (before the recipe choices and data shapes)
+	// are still read: their runs were the VelocityNet on 1×28×28 images
+	// with σmin = 0.1.
+	legacyVersion = "1"
 
 	emaPrefix  = "ema."
 	adamMPre   = "adam.m."
@@ -56,8 +59,8 @@ func badFile(path, format string, args ...any) error {
 
 // Save writes the complete state of the run to path as one safetensors
 // file, atomically (a temporary file in the same directory, synced,
-// renamed over path, and the directory synced), then the loss curve beside
-// it (CurveFiles). Resume continues from it exactly.
+// renamed over path, and the directory synced), then calls AfterSave.
+// Resume continues from it exactly.
 func (t *Trainer) Save(path string) error {
 	return t.save(path, t.st.seconds)
 }
@@ -86,7 +89,8 @@ func (t *Trainer) save(path string, seconds float64) error {
 		"images_seen":    strconv.Itoa(t.st.images),
 		"epoch":          strconv.Itoa(t.st.epoch),
 		"epoch_index":    strconv.Itoa(t.st.index),
-		"data_size":      strconv.Itoa(t.data.N),
+		"data_size":      strconv.Itoa(t.data.Len()),
+		"data_shape":     formatShape(t.shape),
 		"rng":            marshalPCG(t.src),
 		"schedule_steps": strconv.Itoa(t.st.horizon),
 		"ema_updates":    strconv.Itoa(t.ema.Updates),
@@ -96,7 +100,41 @@ func (t *Trainer) save(path string, seconds float64) error {
 	if err := writeSafetensors(path, ts, md); err != nil {
 		return fmt.Errorf("flowmatch: checkpoint: %w", err)
 	}
-	return WriteCurve(path, t.losses, t.cfg.Batch, t.data.N)
+	if t.AfterSave != nil {
+		return t.AfterSave(path)
+	}
+	return nil
+}
+
+// formatShape writes a sample shape as the data_shape metadata value
+// "channels,height,width".
+func formatShape(s [3]int) string {
+	return strconv.Itoa(s[0]) + "," + strconv.Itoa(s[1]) + "," + strconv.Itoa(s[2])
+}
+
+// shape reads the data_shape key; files of the legacy version, which lack
+// it, were all of 1×28×28 MNIST images.
+func (md metadata) shape() ([3]int, error) {
+	v, ok := md.m["data_shape"]
+	if !ok && md.m["version"] == legacyVersion {
+		return [3]int{1, 28, 28}, nil
+	}
+	if !ok {
+		return [3]int{}, badFile(md.path, "metadata key %q is missing", "data_shape")
+	}
+	var s [3]int
+	parts := strings.Split(v, ",")
+	if len(parts) != 3 {
+		return s, badFile(md.path, "metadata data_shape = %q, want channels,height,width", v)
+	}
+	for i, f := range parts {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 || i == 0 && n > maxChannels || i > 0 && n > maxSide {
+			return s, badFile(md.path, "metadata data_shape = %q, want 1 to %d channels of 1 to %d × %d", v, maxChannels, maxSide, maxSide)
+		}
+		s[i] = n
+	}
+	return s, nil
 }
 
 // adamTensors returns AdamW's moments under their checkpoint names; the
@@ -132,7 +170,7 @@ func (t *Trainer) adamTensors() []nn.NamedTensor {
 // of the wrong shape or an unknown one, or whose metadata is missing,
 // malformed or inconsistent is refused with an error naming the file and
 // the tensor, byte offset or metadata key at fault; nothing is half-loaded.
-func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
+func Resume(path string, data Dataset, over Config) (*Trainer, error) {
 	s, err := nn.ReadSafetensors(path)
 	if err != nil {
 		return nil, fmt.Errorf("flowmatch: %w", err)
@@ -173,8 +211,16 @@ func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkData(data); err != nil {
+	shape, err := checkData(data)
+	if err != nil {
 		return nil, err
+	}
+	saved, err := md.shape()
+	if err != nil {
+		return nil, err
+	}
+	if saved != shape {
+		return nil, fmt.Errorf("flowmatch: %s: the run trained on samples of shape %s, the data given has %s", path, formatShape(saved), formatShape(shape))
 	}
 
 	var st trainState
@@ -206,8 +252,10 @@ func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
 		return nil, err
 	}
 	switch {
-	case size != data.N:
-		return nil, fmt.Errorf("flowmatch: %s: the run trained on %d images, the data given has %d: resuming needs the same images", path, size, data.N)
+	case size != data.Len():
+		return nil, fmt.Errorf("flowmatch: %s: the run trained on %d samples, the data given has %d: resuming needs the same data", path, size, data.Len())
+	case st.step > maxSteps:
+		return nil, badFile(path, "metadata step %d is beyond %d", st.step, maxSteps)
 	case st.index >= size:
 		return nil, badFile(path, "metadata epoch_index %d is outside the %d images of data_size", st.index, size)
 	case st.images != st.epoch*size+st.index:
@@ -225,11 +273,13 @@ func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
 	} else if newLimit && cfg.ScheduleSteps == 0 && cfg.Duration == 0 {
 		// Another step limit: the decay is refitted to it, as to a new
 		// time budget (the steps already taken keep their rates).
-		st.horizon = stepHorizon(cfg, data.N)
+		st.horizon = stepHorizon(cfg, data.Len())
 	}
-	t := &Trainer{cfg: cfg, data: data, st: st}
+	t := &Trainer{cfg: cfg, data: data, shape: shape, st: st}
 	// The initial weights are overwritten below; draw them from any source.
-	t.net = nn.NewVelocityNet(netConfig(cfg), rand.New(rand.NewPCG(cfg.Seed, streamInit)))
+	if t.net, err = cfg.NewNetwork(shape[0], shape[1], shape[2], rand.New(rand.NewPCG(cfg.Seed, streamInit))); err != nil {
+		return nil, fmt.Errorf("flowmatch: %s: %w", path, err)
+	}
 	t.opt = nn.NewAdamW(t.net.Params(), cfg.LR)
 	t.ema = nn.NewEMA(t.net.Params(), cfg.EMADecay)
 	t.src = rand.NewPCG(0, 0)
@@ -262,10 +312,13 @@ func Resume(path string, data *mnist.Images, over Config) (*Trainer, error) {
 	if err := s.CopyInto(dst); err != nil {
 		return nil, fmt.Errorf("flowmatch: %s: %w", path, err)
 	}
+	if !t.finiteWeights() {
+		return nil, badFile(path, "the weights, EMA weights or optimiser moments are not all finite")
+	}
 	t.losses = append([]float32(nil), lossT.Data...)
 	t.opt.Steps = adamSteps
 	t.ema.Updates = emaUpdates
-	t.perm = permutation(cfg.Seed, st.epoch, data.N)
+	t.perm = permutation(cfg.Seed, st.epoch, data.Len())
 	return t, nil
 }
 
@@ -295,6 +348,20 @@ func recipeConflict(over, cfg Config) string {
 		return "Seed"
 	case over.Loss != 0 && over.Loss != cfg.Loss:
 		return "Loss"
+	case over.Arch != "" && over.Arch != cfg.Arch:
+		return "Arch"
+	case over.SigmaMin != 0 && over.SigmaMin != cfg.SigmaMin:
+		return "SigmaMin"
+	case over.Times != 0 && over.Times != cfg.Times:
+		return "Times"
+	case over.TimeLoc != 0 && over.TimeLoc != cfg.TimeLoc:
+		return "TimeLoc"
+	case over.TimeScale != 0 && over.TimeScale != cfg.TimeScale:
+		return "TimeScale"
+	case over.OTCoupling && !cfg.OTCoupling:
+		return "OTCoupling"
+	case over.ClipNorm != 0 && over.ClipNorm != cfg.ClipNorm:
+		return "ClipNorm"
 	}
 	return ""
 }
@@ -346,8 +413,8 @@ func (md metadata) format(want string) error {
 	if err != nil {
 		return err
 	}
-	if v != formatVersion {
-		return badFile(md.path, "metadata version %q: this windrose reads version %s", v, formatVersion)
+	if v != formatVersion && v != legacyVersion {
+		return badFile(md.path, "metadata version %q: this windrose reads versions %s and %s", v, legacyVersion, formatVersion)
 	}
 	return nil
 }
@@ -381,7 +448,7 @@ func (md metadata) config() (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	c, err := unmarshalConfig(s)
+	c, err := unmarshalConfig(s, md.m["version"] == legacyVersion)
 	if err != nil {
 		return Config{}, badFile(md.path, "metadata config: %v", err)
 	}
@@ -399,18 +466,29 @@ const (
 	RawWeights
 )
 
-// Model is a velocity network ready for sampling, and what is known of how
-// it was trained.
+// Model is a velocity network ready for sampling, the shape of its
+// samples, and what is known of how it was trained.
 type Model struct {
-	Net *nn.VelocityNet
+	Net Network
 	// Config is the training configuration, as far as the file recorded
 	// it (a file exported from PyTorch records none: then only Base and
-	// TimeDim, read from the tensor shapes, are set).
+	// TimeDim of the reference VelocityNet, read from the tensor shapes,
+	// are set).
 	Config Config
+	// Shape is the shape of one sample: channels, height, width.
+	Shape [3]int
 	// Step and Images are the training steps and images behind the
 	// weights; zero when unknown.
 	Step, Images int
 }
+
+// Field returns the model's velocity field for the solvers.
+func (m *Model) Field() *VelocityField {
+	return NewVelocityField(m.Net, m.Shape[0], m.Shape[1], m.Shape[2])
+}
+
+// Dim returns the number of values in one sample.
+func (m *Model) Dim() int { return m.Shape[0] * m.Shape[1] * m.Shape[2] }
 
 // Save writes the model's weights, under their PyTorch names, and its
 // training summary to path (atomically), in the model format that
@@ -420,6 +498,7 @@ func (m *Model) Save(path string) error {
 		"format":      modelFormat,
 		"version":     formatVersion,
 		"config":      marshalConfig(m.Config),
+		"data_shape":  formatShape(m.Shape),
 		"step":        strconv.Itoa(m.Step),
 		"images_seen": strconv.Itoa(m.Images),
 	}
@@ -450,11 +529,13 @@ func writeSafetensors(path string, ts []nn.NamedTensor, md map[string]string) er
 
 // LoadModel reads a model for sampling from path: a model file (Model.Save,
 // `windrose train -export`), a training checkpoint (its EMA or raw weights,
-// as w says) or a file of PyTorch state_dict weights exported with
-// safetensors (its only weights, whatever w). The architecture is read from
-// the tensor shapes (in_conv.weight is [Base,1,3,3], time_mlp.0.weight is
-// [TimeDim,TimeDim]) and checked against the recorded Config when there is
-// one.
+// as w says) or a file of PyTorch state_dict weights of the reference
+// VelocityNet exported with safetensors (its only weights, whatever w).
+// The architecture and sample shape come from the metadata; a file without
+// metadata is read as a reference VelocityNet for 1×28×28 images, sized by
+// its tensor shapes (in_conv.weight is [Base,1,3,3], time_mlp.0.weight is
+// [TimeDim,TimeDim]). Weights that are not finite are refused, naming the
+// tensor.
 func LoadModel(path string, w Weights) (*Model, error) {
 	s, err := nn.ReadSafetensors(path)
 	if err != nil {
@@ -490,7 +571,6 @@ func modelFrom(path string, s *nn.Safetensors, w Weights) (*Model, error) {
 	prefix := ""
 	m := &Model{}
 	md := metadata{path: path, m: s.Metadata}
-	var recorded *Config
 	switch f := s.Metadata["format"]; f {
 	case checkpointFormat, modelFormat:
 		if err := md.format(f); err != nil {
@@ -500,8 +580,10 @@ func modelFrom(path string, s *nn.Safetensors, w Weights) (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		c = c.withDefaults()
-		recorded = &c
+		m.Config = c.withDefaults()
+		if m.Shape, err = md.shape(); err != nil {
+			return nil, err
+		}
 		if m.Step, err = md.int("step"); err != nil {
 			return nil, err
 		}
@@ -512,42 +594,47 @@ func modelFrom(path string, s *nn.Safetensors, w Weights) (*Model, error) {
 			prefix = emaPrefix
 		}
 	case "":
+		// PyTorch's export of the reference network: size it by its
+		// tensors, within the bounds a Config allows.
+		in, ok := s.Get("in_conv.weight")
+		if !ok {
+			return nil, badFile(path, "tensor %q is missing", "in_conv.weight")
+		}
+		tm, ok := s.Get("time_mlp.0.weight")
+		if !ok {
+			return nil, badFile(path, "tensor %q is missing", "time_mlp.0.weight")
+		}
+		if len(in.Shape) != 4 || len(tm.Shape) != 2 {
+			return nil, badFile(path, "tensors in_conv.weight %v and time_mlp.0.weight %v are not a VelocityNet's", in.Shape, tm.Shape)
+		}
+		m.Config = Config{Base: in.Shape[0], TimeDim: tm.Shape[0]}
+		if err := m.Config.Validate(); err != nil || m.Config.Base == 0 {
+			return nil, badFile(path, "in_conv.weight %v and time_mlp.0.weight %v give Base %d and TimeDim %d, not a VelocityNet with 8 groups (Base a multiple of 8 up to %d, TimeDim even up to %d)",
+				in.Shape, tm.Shape, in.Shape[0], tm.Shape[0], maxBase, maxTimeDim)
+		}
+		m.Config = m.Config.withDefaults()
+		m.Shape = [3]int{1, 28, 28}
 	default:
 		return nil, badFile(path, "metadata format %q, want %q or %q", f, modelFormat, checkpointFormat)
 	}
-
-	in, ok := s.Get(prefix + "in_conv.weight")
-	if !ok {
-		return nil, badFile(path, "tensor %q is missing", prefix+"in_conv.weight")
+	net, err := m.Config.NewNetwork(m.Shape[0], m.Shape[1], m.Shape[2], rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		return nil, badFile(path, "%v", err)
 	}
-	tm, ok := s.Get(prefix + "time_mlp.0.weight")
-	if !ok {
-		return nil, badFile(path, "tensor %q is missing", prefix+"time_mlp.0.weight")
-	}
-	if len(in.Shape) != 4 || len(tm.Shape) != 2 {
-		return nil, badFile(path, "tensors in_conv.weight %v and time_mlp.0.weight %v are not a VelocityNet's", in.Shape, tm.Shape)
-	}
-	base, tdim := in.Shape[0], tm.Shape[0]
-	if recorded != nil {
-		if recorded.Base != base || recorded.TimeDim != tdim {
-			return nil, badFile(path, "the tensors are of a net with Base %d and TimeDim %d, the metadata config says %d and %d",
-				base, tdim, recorded.Base, recorded.TimeDim)
-		}
-		m.Config = *recorded
-	} else {
-		m.Config = Config{Base: base, TimeDim: tdim}
-	}
-	if base <= 0 || base%groups != 0 || tdim < 4 || tdim%2 != 0 {
-		return nil, badFile(path, "in_conv.weight %v and time_mlp.0.weight %v give Base %d and TimeDim %d, not a VelocityNet with 8 groups",
-			in.Shape, tm.Shape, base, tdim)
-	}
-	m.Net = nn.NewVelocityNet(nn.Config{Base: base, TimeDim: tdim, Groups: groups}, rand.New(rand.NewPCG(0, 0)))
-	dst := make([]*nn.Param, len(m.Net.Params()))
-	for i, p := range m.Net.Params() {
+	m.Net = net
+	dst := make([]*nn.Param, len(net.Params()))
+	for i, p := range net.Params() {
 		dst[i] = &nn.Param{Name: prefix + p.Name, Value: p.Value}
 	}
 	if err := s.CopyInto(dst); err != nil {
 		return nil, fmt.Errorf("flowmatch: %s: %w", path, err)
+	}
+	for _, p := range dst {
+		for i, v := range p.Value.Data {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, badFile(path, "tensor %q holds %v at index %d: the weights must be finite", p.Name, v, i)
+			}
+		}
 	}
 	return m, nil
 }

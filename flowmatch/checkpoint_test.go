@@ -106,7 +106,7 @@ func TestResumeRefusesBadCheckpoints(t *testing.T) {
 		{"index", setMeta("epoch_index", "20"), []string{"epoch_index", "20"}},
 		{"images", setMeta("images_seen", "23"), []string{"images_seen", "23"}},
 		{"adam steps", setMeta("adam_steps", "2"), []string{"adam_steps"}},
-		{"data size", setMeta("data_size", "21"), []string{"21 images", "20"}},
+		{"data size", setMeta("data_size", "21"), []string{"21 samples", "20"}},
 		{"seconds", setMeta("train_seconds", "NaN"), []string{"train_seconds"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -239,7 +239,7 @@ func TestModelFiles(t *testing.T) {
 	}
 	// A model whose metadata disagrees with its tensors.
 	bad := rewrite(t, mpath, func(s *nn.Safetensors) { s.Metadata["config"] = `{"base":16,"time_dim":16}` })
-	if _, err := LoadModel(bad, EMAWeights); err == nil || !strings.Contains(err.Error(), "Base 8") {
+	if _, err := LoadModel(bad, EMAWeights); err == nil || !strings.Contains(err.Error(), `"in_conv.weight" has shape [8 1 3 3], want [16 1 3 3]`) {
 		t.Errorf("mismatched metadata: %v", err)
 	}
 	noIn := rewrite(t, bare, func(s *nn.Safetensors) {

@@ -6,28 +6,44 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/windrose/windrose/nn"
 )
 
-// Config is a training run: the network, the optimiser and its schedule,
-// how long to train, the random seed and where to keep checkpoints. Every
-// field's zero value is documented, and the zero Config is the reference
-// recipe of REFERENCE.md (see ReferenceConfig), with the EMA warm-up that
-// REFERENCE.md requires; DefaultConfig is the configuration that trains
-// recognisable digits on two CPU cores in about 15 minutes.
+// The network families of Config.Arch.
+const (
+	ArchVelocityNet = "velocitynet"
+	ArchUNet        = "unet"
+)
+
+// Config is a training run: the network, the probability path and the
+// training objective, the optimiser and its schedule, how long to train,
+// the random seed and where to keep checkpoints. Every field's zero value
+// is documented. ReferenceConfig is the tutorial's recipe, with the EMA
+// warm-up that a CPU-sized run needs; DefaultConfig is the recipe windrose
+// ships, which the command line trains by default.
 //
-// The fields fall in two groups. The recipe (Base to Loss) fixes what a
-// training step computes and cannot change when a run is resumed. The run
-// limits and checkpointing (Epochs to CheckpointSteps) only say when to stop
-// and where to write, and may be changed on Resume.
+// The fields fall in two groups. The recipe (Arch to ClipNorm) fixes what
+// a training step computes and cannot change when a run is resumed. The
+// run limits and checkpointing (Epochs to CheckpointSteps) only say when to
+// stop and where to write, and may be changed on Resume.
 type Config struct {
+	// Arch is the network family: "velocitynet", the reference network
+	// sized by Base and TimeDim (the empty string means it), or "unet", the
+	// multi-resolution nn.UNet sized by UNet.
+	Arch string `json:"arch,omitempty"`
 	// Base is the VelocityNet's channel count at full resolution (the
 	// half-resolution stage has 2·Base). Zero means 64, the reference
 	// network (1,135,361 parameters); 32 has 334,337. It must be a
-	// multiple of 8, the number of GroupNorm groups.
+	// multiple of 8, the number of GroupNorm groups. Arch "unet" ignores
+	// it.
 	Base int `json:"base"`
-	// TimeDim is the width of the time embedding and its MLP. Zero means
-	// 128, the reference.
+	// TimeDim is the width of the VelocityNet's time embedding and its
+	// MLP. Zero means 128, the reference. Arch "unet" ignores it.
 	TimeDim int `json:"time_dim"`
+	// UNet sizes the network of Arch "unet"; zero fields have
+	// nn.UNetConfig's meaning, and its Channels is taken from the data.
+	UNet nn.UNetConfig `json:"unet"`
 	// Batch is the number of images per step. Zero means 256.
 	Batch int `json:"batch"`
 	// LR is AdamW's peak learning rate (β = (0.9, 0.999), ε = 1e-8, weight
@@ -63,6 +79,26 @@ type Config struct {
 	Seed uint64 `json:"seed"`
 	// Loss is the objective. Zero means LossReference.
 	Loss Loss `json:"loss"`
+	// SigmaMin is σmin of the probability path (see Path): the width of
+	// the Gaussian left around each data point at t = 1. Zero means 0, a
+	// path that ends on the data itself (rectified flow, Liu et al. 2022);
+	// the tutorial's recipe (ReferenceConfig) has 0.1.
+	SigmaMin float64 `json:"sigma_min"`
+	// Times is how training times are drawn. Zero means TimesUniform.
+	Times TimeDist `json:"times"`
+	// TimeLoc and TimeScale are the location m and scale s of
+	// TimesLogitNormal. Zero means m = 0; zero scale means s = 1.
+	TimeLoc   float64 `json:"time_loc"`
+	TimeScale float64 `json:"time_scale"`
+	// OTCoupling pairs the noise of each batch with its images by an exact
+	// minimum-cost assignment on squared Euclidean distances (minibatch
+	// optimal transport; see OTCouple). False pairs them at random, as
+	// the plain conditional flow-matching objective does.
+	OTCoupling bool `json:"ot_coupling"`
+	// ClipNorm, when positive, rescales the gradient of each step so that
+	// its Euclidean norm over all parameters is at most ClipNorm (as
+	// PyTorch's clip_grad_norm_). Zero means no clipping.
+	ClipNorm float64 `json:"clip_norm"`
 
 	// Epochs bounds the training in passes over the data. Zero means 50,
 	// the reference.
@@ -99,21 +135,45 @@ func ReferenceConfig() Config {
 		LR:       2e-4,
 		EMADecay: 0.999,
 		Loss:     LossReference,
+		SigmaMin: SigmaMin,
 		Epochs:   50,
 	}
 }
 
-// DefaultConfig returns the configuration windrose ships, chosen by
-// measurement to make recognisable digits in 15 minutes of training on two
-// CPU cores: a network of 3/8 the reference width (Base 24, 212,161
-// parameters), batch 32, AdamW at 3e-3 with 200 warm-up steps and a cosine
-// decay to zero over the time budget, the plain MSE loss and the warmed-up
-// EMA of decay 0.999. In the pilot runs behind it (docs/flowmatch.md: 4 to 5
-// minutes each on the shared cores, judged by eye and by a classifier), the
-// runs that took more optimiser steps in their time made more readable
-// digits, and REFERENCE.md's starting point (Base 32, batch 64, lr 1e-3)
-// made the fewest.
+// DefaultConfig returns the recipe windrose ships, the one the command
+// line trains by default: a three-resolution UNet (widths 32/64/128 at
+// 28/14/7 pixels for MNIST, 1,582,785 parameters; nn.UNetConfig's zero
+// value), logit-normal training times (m = 0, s = 1; Esser et al. 2024),
+// the straight path σmin = 0 with minibatch optimal-transport coupling
+// (Tong et al. 2024), the plain MSE loss, batch 64, AdamW at 2e-3 with 200
+// warm-up steps and a cosine decay to zero, gradient norms clipped at 1,
+// and the warmed-up EMA of decay 0.999, for 15 minutes. docs/flowmatch.md
+// says how it was chosen and what it buys.
 func DefaultConfig() Config {
+	return Config{
+		Arch:        ArchUNet,
+		Batch:       64,
+		LR:          2e-3,
+		WarmupSteps: 200,
+		Cosine:      true,
+		EMADecay:    0.999,
+		Loss:        LossMSE,
+		Times:       TimesLogitNormal,
+		OTCoupling:  true,
+		ClipNorm:    1,
+		Epochs:      50,
+		Duration:    15 * time.Minute,
+	}
+}
+
+// SmallConfig returns windrose's first default recipe, kept for comparison:
+// the reference VelocityNet at 3/8 of its width (Base 24, 212,161
+// parameters), batch 32, AdamW at 3e-3 with 200 warm-up steps and a cosine
+// decay to zero, the plain MSE loss, uniform times, σmin = 0.1 and the
+// warmed-up EMA of decay 0.999, for 15 minutes. It takes many small steps:
+// in the pilot runs behind it (docs/flowmatch.md), the runs that took more
+// optimiser steps in their time made more readable digits.
+func SmallConfig() Config {
 	return Config{
 		Base:        24,
 		TimeDim:     128,
@@ -123,6 +183,7 @@ func DefaultConfig() Config {
 		Cosine:      true,
 		EMADecay:    0.999,
 		Loss:        LossMSE,
+		SigmaMin:    SigmaMin,
 		Epochs:      50,
 		Duration:    15 * time.Minute,
 	}
@@ -156,8 +217,18 @@ func (c Config) withDefaults() Config {
 }
 
 // groups is the GroupNorm group count of every VelocityNet here, the
-// reference's.
-const groups = 8
+// reference's. maxBase and maxTimeDim bound the VelocityNet's widths, so
+// that neither a flag nor a file can ask for an absurd allocation: 16 and
+// 32 times the reference's, far beyond what trains on a CPU.
+//
+// maxSteps bounds the step count a checkpoint may claim, so that no
+// product of it overflows: 2^40 steps are centuries of training.
+const (
+	maxSteps   = 1 << 40
+	groups     = 8
+	maxBase    = 1024
+	maxTimeDim = 4096
+)
 
 // Validate reports the first field that cannot be trained with, after the
 // zero values have been given their meaning.
@@ -168,10 +239,10 @@ func (c Config) Validate() error {
 	}
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {
-	case c.Base < 0 || c.Base%groups != 0:
-		return bad("Base", c.Base, "a positive multiple of 8")
-	case c.TimeDim < 4 || c.TimeDim%2 != 0:
-		return bad("TimeDim", c.TimeDim, "an even number ≥ 4")
+	case c.Base < 0 || c.Base%groups != 0 || c.Base > maxBase:
+		return bad("Base", c.Base, fmt.Sprintf("a positive multiple of 8 up to %d", maxBase))
+	case c.TimeDim < 4 || c.TimeDim%2 != 0 || c.TimeDim > maxTimeDim:
+		return bad("TimeDim", c.TimeDim, fmt.Sprintf("an even number in [4, %d]", maxTimeDim))
 	case c.Batch < 0:
 		return bad("Batch", c.Batch, "> 0")
 	case !(c.LR > 0) || !finite(c.LR):
@@ -186,6 +257,18 @@ func (c Config) Validate() error {
 		return bad("EMADecay", c.EMADecay, "in (0, 1)")
 	case c.Loss != LossReference && c.Loss != LossMSE:
 		return bad("Loss", int(c.Loss), "LossReference or LossMSE")
+	case c.Arch != "" && c.Arch != ArchVelocityNet && c.Arch != ArchUNet:
+		return bad("Arch", fmt.Sprintf("%q", c.Arch), `"velocitynet" or "unet"`)
+	case !(c.SigmaMin >= 0 && c.SigmaMin < 1):
+		return bad("SigmaMin", c.SigmaMin, "in [0, 1)")
+	case c.Times != TimesUniform && c.Times != TimesLogitNormal:
+		return bad("Times", int(c.Times), "TimesUniform or TimesLogitNormal")
+	case !finite(c.TimeLoc) || math.Abs(c.TimeLoc) > 10:
+		return bad("TimeLoc", c.TimeLoc, "a finite value in [−10, 10]")
+	case !(c.TimeScale >= 0 && c.TimeScale <= 10):
+		return bad("TimeScale", c.TimeScale, "in [0, 10]")
+	case !(c.ClipNorm >= 0) || !finite(c.ClipNorm):
+		return bad("ClipNorm", c.ClipNorm, "a finite value ≥ 0")
 	case c.Epochs < 0:
 		return bad("Epochs", c.Epochs, "≥ 0")
 	case c.Duration < 0:
@@ -197,37 +280,12 @@ func (c Config) Validate() error {
 	case c.CheckpointSteps < 0:
 		return bad("CheckpointSteps", c.CheckpointSteps, "≥ 0")
 	}
-	return nil
-}
-
-// sameRecipe reports the first recipe field in which a and b (both with
-// defaults applied) differ, or "" if none does.
-func sameRecipe(a, b Config) string {
-	switch {
-	case a.Base != b.Base:
-		return "Base"
-	case a.TimeDim != b.TimeDim:
-		return "TimeDim"
-	case a.Batch != b.Batch:
-		return "Batch"
-	case a.LR != b.LR:
-		return "LR"
-	case a.WarmupSteps != b.WarmupSteps:
-		return "WarmupSteps"
-	case a.Cosine != b.Cosine:
-		return "Cosine"
-	case a.FinalLR != b.FinalLR:
-		return "FinalLR"
-	case a.ScheduleSteps != b.ScheduleSteps:
-		return "ScheduleSteps"
-	case a.EMADecay != b.EMADecay:
-		return "EMADecay"
-	case a.Seed != b.Seed:
-		return "Seed"
-	case a.Loss != b.Loss:
-		return "Loss"
+	if c.Arch == ArchUNet {
+		if err := c.UNet.Validate(); err != nil {
+			return fmt.Errorf("flowmatch: Config.UNet: %w", err)
+		}
 	}
-	return ""
+	return nil
 }
 
 // marshalConfig returns c as JSON for checkpoint metadata.
@@ -240,9 +298,14 @@ func marshalConfig(c Config) string {
 }
 
 // unmarshalConfig parses JSON written by marshalConfig, refusing unknown
-// fields so that a checkpoint from another program is not half-read.
-func unmarshalConfig(s string) (Config, error) {
+// fields so that a checkpoint from another program is not half-read. Files
+// of format version 1 predate SigmaMin, when every run had the tutorial's
+// σmin = 0.1: a legacy config reads as that.
+func unmarshalConfig(s string, legacy bool) (Config, error) {
 	var c Config
+	if legacy {
+		c.SigmaMin = SigmaMin
+	}
 	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {

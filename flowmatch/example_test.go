@@ -124,7 +124,7 @@ func ExampleTrainer() {
 	noise := make([]float32, 64*784)
 	flowmatch.Noise(noise, 1)
 	x := make([]float32, len(noise))
-	field := flowmatch.NewVelocityField(tr.Model().Net)
+	field := tr.Model().Field()
 	if _, err := flowmatch.Sample(context.Background(), x, field, noise,
 		&flowmatch.SampleSettings{Method: ode.Midpoint, Steps: 10}); err != nil {
 		log.Fatal(err)

@@ -152,7 +152,7 @@ func (c *batchCounter) EvalBatch(dst []float32, t []float64, x []float32) {
 func TestVelocityFieldEvalBatch(t *testing.T) {
 	const h, w, b = 8, 8, 3
 	net := nn.NewVelocityNet(nn.Config{Base: 8, TimeDim: 16, Groups: 4}, rand.New(rand.NewPCG(5, 6)))
-	f := &VelocityField{Net: net, H: h, W: w}
+	f := NewVelocityField(net, 1, h, w)
 	x := make([]float32, b*h*w)
 	Noise(x, 9)
 	times := []float64{0.1, 0.5, 0.9}

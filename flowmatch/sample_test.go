@@ -165,7 +165,7 @@ func TestVelocityFieldBroadcastsTime(t *testing.T) {
 	x := make([]float32, B*784)
 	Noise(x, 3)
 	got := make([]float32, len(x))
-	f := NewVelocityField(net)
+	f := NewVelocityField(net, 1, 28, 28)
 	f.Eval(got, 0.3, x)
 	want := nn.NewTensor(B, 1, 28, 28)
 	net.Forward(want, &nn.Tensor{Shape: []int{B, 1, 28, 28}, Data: x}, []float64{0.3, 0.3, 0.3})

@@ -8,12 +8,11 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/windrose/windrose/mnist"
 	"github.com/windrose/windrose/nn"
 )
 
-// Trainer trains a VelocityNet by conditional flow matching on a set of
-// images. Create one with NewTrainer (a new run) or Resume (a run continued
+// Trainer trains a velocity network (Config.Arch) by conditional flow
+// matching on a Dataset. Create one with NewTrainer (a new run) or Resume (a run continued
 // from its checkpoint), then call Train, as often as wanted: each call
 // continues where the last one stopped.
 //
@@ -27,22 +26,29 @@ type Trainer struct {
 	// Progress, when not nil, is called after every step with the state of
 	// the run. It runs on the training goroutine: keep it short.
 	Progress func(Progress)
+	// AfterSave, when not nil, is called after every checkpoint is
+	// written, with its path: the place for a loss curve beside it (see
+	// Losses). An error it returns stops training like a failed save.
+	AfterSave func(path string) error
 
-	cfg  Config // with defaults applied
-	data *mnist.Images
-	net  *nn.VelocityNet
-	opt  *nn.AdamW
-	ema  *nn.EMA
-	src  *rand.PCG // times and noise
-	rng  *rand.Rand
-	st   trainState
-	perm []int // data order of the current epoch
+	cfg   Config // with defaults applied
+	data  Dataset
+	shape [3]int // channels, height, width of a sample
+	net   Network
+	opt   *nn.AdamW
+	ema   *nn.EMA
+	src   *rand.PCG // times and noise
+	rng   *rand.Rand
+	st    trainState
+	perm  []int // data order of the current epoch
 
 	losses []float32 // loss of every step since the start of training
 
 	// Step buffers, sized for a full batch and reused.
 	x1, x0, xt, u, v, dv nn.Tensor
 	times                []float64
+	coupling             []int     // OT assignment of the batch
+	costs                []float64 // OT cost matrix
 
 	// lastFit is when estimateHorizon last fitted the horizon.
 	lastFit time.Time
@@ -140,19 +146,22 @@ func (e *NonFiniteError) Error() string {
 	return fmt.Sprintf("flowmatch: non-finite loss %g at step %d; training stopped, the last checkpoint is kept", e.Loss, e.Step)
 }
 
-// NewTrainer returns a Trainer for a new run of cfg on data: the images
-// are scaled to [−1, 1] as they are drawn, and must have even height and
-// width (28×28 for MNIST). The initial weights are drawn from cfg.Seed.
-func NewTrainer(cfg Config, data *mnist.Images) (*Trainer, error) {
+// NewTrainer returns a Trainer for a new run of cfg on data, whose sample
+// shape must suit the network (see Config.NewNetwork). The initial weights
+// are drawn from cfg.Seed.
+func NewTrainer(cfg Config, data Dataset) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkData(data); err != nil {
+	shape, err := checkData(data)
+	if err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	t := &Trainer{cfg: cfg, data: data}
-	t.net = nn.NewVelocityNet(netConfig(cfg), rand.New(rand.NewPCG(cfg.Seed, streamInit)))
+	t := &Trainer{cfg: cfg, data: data, shape: shape}
+	if t.net, err = cfg.NewNetwork(shape[0], shape[1], shape[2], rand.New(rand.NewPCG(cfg.Seed, streamInit))); err != nil {
+		return nil, err
+	}
 	t.opt = nn.NewAdamW(t.net.Params(), cfg.LR)
 	t.ema = nn.NewEMA(t.net.Params(), cfg.EMADecay)
 	t.src = rand.NewPCG(cfg.Seed, streamNoise)
@@ -160,34 +169,33 @@ func NewTrainer(cfg Config, data *mnist.Images) (*Trainer, error) {
 	if cfg.ScheduleSteps > 0 {
 		t.st.horizon = cfg.ScheduleSteps
 	} else if cfg.Duration == 0 {
-		t.st.horizon = stepHorizon(cfg, data.N)
+		t.st.horizon = stepHorizon(cfg, data.Len())
 	}
-	t.perm = permutation(cfg.Seed, 0, data.N)
+	t.perm = permutation(cfg.Seed, 0, data.Len())
 	return t, nil
 }
 
-func checkData(data *mnist.Images) error {
-	switch {
-	case data == nil || data.N == 0:
-		return errors.New("flowmatch: no training images")
-	case data.Rows < 2 || data.Cols < 2 || data.Rows%2 != 0 || data.Cols%2 != 0:
-		return fmt.Errorf("flowmatch: images of %d×%d pixels; the VelocityNet needs an even height and width", data.Rows, data.Cols)
-	case len(data.Pixels) != data.N*data.Rows*data.Cols:
-		return fmt.Errorf("flowmatch: %d pixels for %d images of %d×%d", len(data.Pixels), data.N, data.Rows, data.Cols)
+// checkData returns the sample shape of data, or why it cannot be trained
+// on.
+func checkData(data Dataset) ([3]int, error) {
+	if data == nil || data.Len() <= 0 {
+		return [3]int{}, errors.New("flowmatch: no training data")
 	}
-	return nil
-}
-
-// netConfig is the VelocityNet configuration of a (defaulted) Config.
-func netConfig(c Config) nn.Config {
-	return nn.Config{Base: c.Base, TimeDim: c.TimeDim, Groups: groups}
+	c, h, w := data.Shape()
+	if c < 1 || h < 1 || w < 1 || c > maxChannels || h > maxSide || w > maxSide {
+		return [3]int{}, fmt.Errorf("flowmatch: samples of shape %d×%d×%d; want 1 to %d channels of 1 to %d × %d", c, h, w, maxChannels, maxSide, maxSide)
+	}
+	return [3]int{c, h, w}, nil
 }
 
 // Config returns the run's configuration, with defaults applied.
 func (t *Trainer) Config() Config { return t.cfg }
 
 // Net returns the network being trained (the raw weights, not the EMA).
-func (t *Trainer) Net() *nn.VelocityNet { return t.net }
+func (t *Trainer) Net() Network { return t.net }
+
+// Shape returns the shape of one sample: channels, height, width.
+func (t *Trainer) Shape() (channels, height, width int) { return t.shape[0], t.shape[1], t.shape[2] }
 
 // Step returns the number of steps taken since the start of training.
 func (t *Trainer) Step() int { return t.st.step }
@@ -199,9 +207,12 @@ func (t *Trainer) Losses() []float32 { return t.losses }
 // Model returns a Model holding a copy of the EMA weights, the weights to
 // sample with.
 func (t *Trainer) Model() *Model {
-	net := nn.NewVelocityNet(netConfig(t.cfg), rand.New(rand.NewPCG(0, 0)))
+	net, err := t.cfg.NewNetwork(t.shape[0], t.shape[1], t.shape[2], rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		panic("flowmatch: internal error: " + err.Error()) // built once already
+	}
 	t.ema.CopyTo(net.Params())
-	return &Model{Net: net, Config: t.cfg, Step: t.st.step, Images: t.st.images}
+	return &Model{Net: net, Config: t.cfg, Shape: t.shape, Step: t.st.step, Images: t.st.images}
 }
 
 // Train runs training steps until a limit of the Config is reached or ctx
@@ -244,7 +255,7 @@ func (t *Trainer) Train(ctx context.Context) (*Result, error) {
 		if r := t.limitReached(start); r != 0 {
 			return finish(r, nil)
 		}
-		b := min(t.cfg.Batch, t.data.N-t.st.index)
+		b := min(t.cfg.Batch, t.data.Len()-t.st.index)
 		loss, lr := t.step(b)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return finish(StopNonFinite, &NonFiniteError{Step: t.st.step + 1, Loss: loss})
@@ -335,25 +346,32 @@ func (t *Trainer) limitReached(start time.Time) StopReason {
 	return 0
 }
 
-// step computes the loss of one batch of b images at the current position
-// and, when it is finite, updates the weights and the EMA. It returns the
-// loss and the learning rate used.
+// step computes the loss of one batch of b samples at the current
+// position and, when it is finite, updates the weights and the EMA. It
+// returns the loss and the learning rate used.
 func (t *Trainer) step(b int) (loss, lr float64) {
-	H, W := t.data.Rows, t.data.Cols
+	C, H, W := t.shape[0], t.shape[1], t.shape[2]
 	idx := t.perm[t.st.index : t.st.index+b]
 	for _, x := range []*nn.Tensor{&t.x1, &t.x0, &t.xt, &t.u, &t.v, &t.dv} {
-		x.Resize(b, 1, H, W)
+		x.Resize(b, C, H, W)
 	}
-	t.data.ScaledBatch(t.x1.Data, idx)
+	t.data.Batch(t.x1.Data, idx)
 	// The tutorial's order of draws: the times, then the noise.
 	t.times = t.times[:0]
 	for range b {
-		t.times = append(t.times, ReferencePath.SampleTime(t.rng))
+		t.times = append(t.times, t.cfg.sampleTime(t.rng))
 	}
 	for i := range t.x0.Data {
 		t.x0.Data[i] = float32(t.rng.NormFloat64())
 	}
-	ReferencePath.Interpolate(t.xt.Data, t.u.Data, t.x0.Data, t.x1.Data, t.times)
+	if t.cfg.OTCoupling {
+		if cap(t.coupling) < b {
+			t.coupling = make([]int, b)
+		}
+		t.costs = OTCouple(t.x0.Data, t.x1.Data, C*H*W, t.coupling[:b], t.costs)
+	}
+	path := Path{Sigma: t.cfg.SigmaMin, TEps: TEps}
+	path.Interpolate(t.xt.Data, t.u.Data, t.x0.Data, t.x1.Data, t.times)
 	t.net.Forward(&t.v, &t.xt, t.times)
 	loss = t.cfg.Loss.Eval(t.dv.Data, t.v.Data, t.u.Data, t.times)
 	if t.lossHook != nil {
@@ -362,13 +380,45 @@ func (t *Trainer) step(b int) (loss, lr float64) {
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, 0
 	}
-	t.net.ZeroGrad()
+	nn.ZeroGrad(t.net.Params())
 	t.net.Backward(nil, &t.dv)
+	if t.cfg.ClipNorm > 0 {
+		clipGradNorm(t.net.Params(), t.cfg.ClipNorm)
+	}
 	lr = t.cfg.LearningRate(t.st.step, t.st.horizon)
 	t.opt.LR = lr
 	t.opt.Step()
 	t.ema.Update(t.net.Params())
 	return loss, lr
+}
+
+// clipGradNorm scales the gradients of ps by max/(‖g‖ + 1e-6) when that is
+// below 1, ‖g‖ the Euclidean norm of all of them together, as PyTorch's
+// torch.nn.utils.clip_grad_norm_ does (its 1e-6 included). The norm is
+// summed in float64, in a fixed order, so that clipping is deterministic.
+func clipGradNorm(ps []*nn.Param, maxNorm float64) float64 {
+	var ss float64
+	for _, p := range ps {
+		if p.Grad == nil {
+			continue
+		}
+		for _, g := range p.Grad.Data {
+			ss += float64(g) * float64(g)
+		}
+	}
+	norm := math.Sqrt(ss)
+	if c := maxNorm / (norm + 1e-6); c < 1 {
+		cf := float32(c)
+		for _, p := range ps {
+			if p.Grad == nil {
+				continue
+			}
+			for i := range p.Grad.Data {
+				p.Grad.Data[i] *= cf
+			}
+		}
+	}
+	return norm
 }
 
 // advance moves the run's position past a step of b images.
@@ -377,10 +427,10 @@ func (t *Trainer) advance(b int, loss float64) {
 	t.st.images += b
 	t.st.index += b
 	t.losses = append(t.losses, float32(loss))
-	if t.st.index == t.data.N {
+	if t.st.index == t.data.Len() {
 		t.st.epoch++
 		t.st.index = 0
-		t.perm = permutation(t.cfg.Seed, t.st.epoch, t.data.N)
+		t.perm = permutation(t.cfg.Seed, t.st.epoch, t.data.Len())
 	}
 }
 
@@ -425,17 +475,17 @@ func (t *Trainer) estimateHorizon(start, first time.Time, stepsAtFirst int, now 
 	perStep := measured.Seconds() / float64(steps)
 	left := (t.cfg.Duration - t.trained(start)).Seconds()
 	h := t.st.step + int(math.Max(0, left)/perStep)
-	h = min(h, stepHorizon(t.cfg, t.data.N)) // never beyond the step limits
+	h = min(h, stepHorizon(t.cfg, t.data.Len())) // never beyond the step limits
 	t.st.horizon = max(h, t.st.step+1)
 }
 
 // remaining returns the fraction of the run done toward its nearest limit
 // and the estimated time left (−1 when unknown).
 func (t *Trainer) remaining(start, now time.Time, speed float64) (float64, time.Duration) {
-	frac := float64(t.st.images) / float64(t.cfg.Epochs*t.data.N)
+	frac := float64(t.st.images) / float64(t.cfg.Epochs*t.data.Len())
 	eta := time.Duration(-1)
 	if speed > 0 {
-		eta = time.Duration(float64(t.cfg.Epochs*t.data.N-t.st.images) / speed * float64(time.Second))
+		eta = time.Duration(float64(t.cfg.Epochs*t.data.Len()-t.st.images) / speed * float64(time.Second))
 	}
 	if t.cfg.MaxSteps > 0 {
 		f := float64(t.st.step) / float64(t.cfg.MaxSteps)
@@ -478,7 +528,7 @@ func (t *Trainer) finiteWeights() bool {
 
 // Train is NewTrainer followed by Trainer.Train: it trains a new run of cfg
 // on data and returns the Trainer (for its Model) and the Result.
-func Train(ctx context.Context, cfg Config, data *mnist.Images) (*Trainer, *Result, error) {
+func Train(ctx context.Context, cfg Config, data Dataset) (*Trainer, *Result, error) {
 	t, err := NewTrainer(cfg, data)
 	if err != nil {
 		return nil, nil, err

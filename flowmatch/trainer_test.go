@@ -3,6 +3,7 @@ package flowmatch
 import (
 	"context"
 	"errors"
+	"github.com/google/go-cmp/cmp"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,14 +15,20 @@ import (
 )
 
 // TestTrainLossFalls trains a tiny network on synthetic discs for a few
-// seconds and checks that the loss falls and that the outputs (checkpoint,
-// loss curve files) appear.
+// seconds and checks that the loss falls, that the checkpoint appears and
+// that AfterSave is told of it.
 func TestTrainLossFalls(t *testing.T) {
 	data := blobImages(96, 28, 28, 1)
 	cfg := tinyConfig()
 	cfg.MaxSteps = 60
 	cfg.Checkpoint = filepath.Join(t.TempDir(), "run.safetensors")
-	tr, res, err := Train(context.Background(), cfg, data)
+	tr, err := NewTrainer(cfg, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved []string
+	tr.AfterSave = func(p string) error { saved = append(saved, p); return nil }
+	res, err := tr.Train(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,11 +55,8 @@ func TestTrainLossFalls(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	csv, png := CurveFiles(cfg.Checkpoint)
-	for _, p := range []string{csv, png} {
-		if fi, err := os.Stat(p); err != nil || fi.Size() == 0 {
-			t.Errorf("loss curve file %s: %v", p, err)
-		}
+	if len(saved) == 0 || saved[len(saved)-1] != cfg.Checkpoint {
+		t.Errorf("AfterSave saw %q, want the checkpoint %q last", saved, cfg.Checkpoint)
 	}
 }
 
@@ -103,51 +107,58 @@ func sameBits(t *testing.T, what string, got, want map[string][]float32) {
 // split convolutions over goroutines, so the test also catches reductions
 // whose order depends on scheduling (see TestBackwardIsDeterministic).
 func TestResumeIsExact(t *testing.T) {
-	data := blobImages(40, 28, 28, 2)
-	cfg := tinyConfig()
-	cfg.Base, cfg.Batch = 16, 12
-	cfg.Epochs = 4
-	cfg.ScheduleSteps = 16
-	cfg.Loss = LossReference
-	const K = 10
-	dir := t.TempDir()
+	reference := tinyConfig()
+	reference.Base, reference.Batch = 16, 12
+	reference.Loss, reference.SigmaMin = LossReference, SigmaMin
+	// Every recipe choice that draws or reorders: logit-normal times, OT
+	// coupling, clipping, a UNet.
+	unet := tinyConfig()
+	unet.Arch, unet.UNet = ArchUNet, nn.UNetConfig{Base: 8, Mults: []int{1, 2, 2}, TimeDim: 16, Groups: 4}
+	unet.Batch, unet.Times, unet.TimeLoc, unet.OTCoupling, unet.ClipNorm = 12, TimesLogitNormal, 0.3, true, 0.5
+	for _, cfg := range []Config{reference, unet} {
+		cfg.Epochs = 4
+		cfg.ScheduleSteps = 16
+		data := blobImages(40, 28, 28, 2)
+		const K = 10
+		dir := t.TempDir()
 
-	straight := cfg
-	straight.MaxSteps = K
-	a, _, err := Train(context.Background(), straight, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+		straight := cfg
+		straight.MaxSteps = K
+		a, _, err := Train(context.Background(), straight, data)
+		if err != nil {
+			t.Fatal(err)
+		}
 
-	first := cfg
-	first.MaxSteps = K / 2
-	first.Checkpoint = filepath.Join(dir, "half.safetensors")
-	if _, _, err := Train(context.Background(), first, data); err != nil {
-		t.Fatal(err)
-	}
-	b, err := Resume(first.Checkpoint, data, Config{MaxSteps: K})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.Step() != K/2 {
-		t.Fatalf("resumed at step %d, want %d", b.Step(), K/2)
-	}
-	res, err := b.Train(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Steps != K || res.Images != a.st.images || res.Epoch != a.st.epoch {
-		t.Errorf("resumed run ended at %+v, the straight one at %+v", res, a.st)
-	}
-	sameBits(t, "resumed", snapshot(b), snapshot(a))
+		first := cfg
+		first.MaxSteps = K / 2
+		first.Checkpoint = filepath.Join(dir, "half.safetensors")
+		if _, _, err := Train(context.Background(), first, data); err != nil {
+			t.Fatal(err)
+		}
+		b, err := Resume(first.Checkpoint, data, Config{MaxSteps: K})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Step() != K/2 {
+			t.Fatalf("resumed at step %d, want %d", b.Step(), K/2)
+		}
+		res, err := b.Train(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Steps != K || res.Images != a.st.images || res.Epoch != a.st.epoch {
+			t.Errorf("resumed run ended at %+v, the straight one at %+v", res, a.st)
+		}
+		sameBits(t, "resumed", snapshot(b), snapshot(a))
 
-	// And the resumed run's own checkpoint, resumed again with no more
-	// steps to take, holds the same state.
-	c, err := Resume(first.Checkpoint, data, Config{})
-	if err != nil {
-		t.Fatal(err)
+		// And the resumed run's own checkpoint, resumed again with no more
+		// steps to take, holds the same state.
+		c, err := Resume(first.Checkpoint, data, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameBits(t, "reloaded", snapshot(c), snapshot(a))
 	}
-	sameBits(t, "reloaded", snapshot(c), snapshot(a))
 }
 
 // TestNonFiniteLossKeepsCheckpoint makes step 7 produce a NaN loss after
@@ -276,13 +287,20 @@ func TestConfigValidate(t *testing.T) {
 			t.Errorf("%+v: %v", c, err)
 		}
 	}
-	if (Config{}).withDefaults() != ReferenceConfig().withDefaults() {
-		t.Errorf("the zero Config is not ReferenceConfig: %+v", Config{}.withDefaults())
+	// The zero Config is the reference recipe but for σmin, which is 0
+	// unless set.
+	ref := ReferenceConfig().withDefaults()
+	ref.SigmaMin = 0
+	if d := cmp.Diff(ref, Config{}.withDefaults()); d != "" {
+		t.Errorf("the zero Config is not ReferenceConfig with σmin = 0 (-want +got):\n%s", d)
 	}
 	for _, c := range []Config{
 		{Base: 12}, {Base: -8}, {TimeDim: 3}, {Batch: -1}, {LR: -1}, {LR: math.NaN()}, {WarmupSteps: -1},
 		{FinalLR: -1}, {EMADecay: 1}, {EMADecay: -0.5}, {Loss: 5}, {Epochs: -1}, {Duration: -1}, {MaxSteps: -1},
 		{CheckpointEvery: -1}, {CheckpointSteps: -1}, {ScheduleSteps: -1},
+		{Base: 1 << 20}, {TimeDim: 1 << 20}, {Arch: "resnet"}, {SigmaMin: -0.1}, {SigmaMin: 1},
+		{Times: 7}, {TimeScale: -1}, {TimeLoc: math.Inf(1)}, {ClipNorm: -1}, {ClipNorm: math.NaN()},
+		{Arch: ArchUNet, UNet: nn.UNetConfig{Base: 12}},
 	} {
 		if err := c.Validate(); err == nil {
 			t.Errorf("%+v: no error", c)

@@ -44,3 +44,13 @@ func (im *Images) ScaledBatch(dst []float32, indices []int) {
 		ScalePixels(dst[k*size:(k+1)*size], im.Image(i))
 	}
 }
+
+// Len returns N: with Shape and Batch it makes Images a data set for a
+// flow-matching trainer.
+func (im *Images) Len() int { return im.N }
+
+// Shape returns the shape of one image: one grey channel of Rows × Cols.
+func (im *Images) Shape() (channels, height, width int) { return 1, im.Rows, im.Cols }
+
+// Batch is ScaledBatch: the images at indices scaled to [−1, 1].
+func (im *Images) Batch(dst []float32, indices []int) { im.ScaledBatch(dst, indices) }

@@ -43,7 +43,7 @@ func runAccuracy(ctx context.Context, n int, seed uint64, out, only string) erro
 	if err != nil {
 		return err
 	}
-	field := flowmatch.NewVelocityField(model.Net)
+	field := model.Field()
 	noise := make([]float32, n*784)
 	flowmatch.Noise(noise, seed)
 	ref := make([]float32, len(noise))

@@ -167,7 +167,7 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 
 	noise := make([]float32, n*784)
 	flowmatch.Noise(noise, seed)
-	field := flowmatch.NewVelocityField(model.Net)
+	field := model.Field()
 	x := make([]float32, len(noise))
 	pix := make([]uint8, len(noise))
 	plan := &samplers{field: field, pilotSeed: seed + 1}

@@ -70,7 +70,7 @@ func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error 
 		flowmatch.Slerp(noise[(k+i)*784:(k+i+1)*784], a, b, l)
 	}
 	x := make([]float32, len(noise))
-	res, err := flowmatch.Sample(ctx, x, flowmatch.NewVelocityField(model.Net), noise, set)
+	res, err := flowmatch.Sample(ctx, x, model.Field(), noise, set)
 	if err != nil {
 		return err
 	}

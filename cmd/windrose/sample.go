@@ -123,7 +123,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	field := flowmatch.NewVelocityField(model.Net)
+	field := model.Field()
 
 	var times []float64
 	nTraj := min(f.n, 8)

@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -58,11 +60,15 @@ var progressOut io.Writer = os.Stderr
 
 type trainFlags struct {
 	preset, data, out, export, loss string
-	resume, cosine                  bool
+	arch, mults, times              string
+	resume, cosine, ot              bool
 	minutes                         float64
 	epochs, steps, limit            int
 	base, batch, warmup             int
+	blocks, mid                     int
 	lr, finalLR, ema                float64
+	sigmaMin, timeLoc, timeScale    float64
+	clip                            float64
 	seed                            uint64
 	every                           time.Duration
 }
@@ -70,7 +76,7 @@ type trainFlags struct {
 func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	var f trainFlags
 	fs := newFlagSet("train", "[-preset default|reference] [-out FILE] [-minutes M] [flags]", trainDescription)
-	fs.StringVar(&f.preset, "preset", "default", "starting recipe: `default` or reference")
+	fs.StringVar(&f.preset, "preset", "default", "starting recipe: `default`, small or reference")
 	fs.StringVar(&f.data, "data", "", "`directory` of the MNIST IDX files (default: the Go module cache copy)")
 	fs.StringVar(&f.out, "out", "windrose-fm.safetensors", "checkpoint `file`")
 	fs.BoolVar(&f.resume, "resume", false, "continue the run saved in -out")
@@ -79,7 +85,17 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&f.epochs, "epochs", 0, "stop after `N` passes over the data (default: the preset's, 50)")
 	fs.IntVar(&f.steps, "steps", 0, "stop when the step count reaches `N` (default: no limit)")
 	fs.DurationVar(&f.every, "every", time.Minute, "checkpoint `interval`")
+	fs.StringVar(&f.arch, "arch", "", "network: `unet` or velocitynet (default: the preset's)")
 	fs.IntVar(&f.base, "base", 0, "network width: channels at full resolution, a multiple of 8 (default: the preset's)")
+	fs.StringVar(&f.mults, "mults", "", "UNet width multipliers per resolution level, e.g. `1,2,4` (default: the preset's)")
+	fs.IntVar(&f.blocks, "blocks", 0, "UNet ResBlocks per level on each path (default: the preset's)")
+	fs.IntVar(&f.mid, "mid", 0, "UNet ResBlocks at the lowest resolution (default: the preset's)")
+	fs.Float64Var(&f.sigmaMin, "sigma-min", 0, "σmin of the probability path (default: the preset's)")
+	fs.StringVar(&f.times, "times", "", "training time distribution: `uniform` or logit-normal (default: the preset's)")
+	fs.Float64Var(&f.timeLoc, "time-loc", 0, "location of the logit-normal times")
+	fs.Float64Var(&f.timeScale, "time-scale", 0, "scale of the logit-normal times (0 means 1)")
+	fs.BoolVar(&f.ot, "ot", false, "minibatch optimal-transport coupling of noise and images (default: the preset's)")
+	fs.Float64Var(&f.clip, "clip", 0, "clip the gradient norm to this `value` (0: no clipping; default: the preset's)")
 	fs.IntVar(&f.batch, "batch", 0, "images per step (default: the preset's)")
 	fs.Float64Var(&f.lr, "lr", 0, "peak learning `rate` (default: the preset's)")
 	fs.IntVar(&f.warmup, "warmup", 0, "linear learning-rate warm-up `steps` (default: the preset's)")
@@ -124,8 +140,11 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	c := tr.Config()
-	fmt.Fprintf(stdout, "training: base %d, batch %d, lr %g (warm-up %d, cosine %v), loss %s, EMA %g, seed %d, %d images; checkpoint %s every %v\n",
-		c.Base, c.Batch, c.LR, c.WarmupSteps, c.Cosine, c.Loss, c.EMADecay, c.Seed, data.N, c.Checkpoint, c.CheckpointEvery)
+	fmt.Fprintf(stdout, "training: %s, batch %d, lr %g (warm-up %d, cosine %v, clip %g), loss %s, σmin %g, %s times, OT coupling %v, EMA %g, seed %d, %d images; checkpoint %s every %v\n",
+		archString(c), c.Batch, c.LR, c.WarmupSteps, c.Cosine, c.ClipNorm, c.Loss, c.SigmaMin, c.Times, c.OTCoupling, c.EMADecay, c.Seed, data.N, c.Checkpoint, c.CheckpointEvery)
+	tr.AfterSave = func(path string) error {
+		return flowmatch.WriteCurve(path, tr.Losses(), c.Batch, data.N)
+	}
 	pp := &flowmatch.ProgressPrinter{W: progressOut}
 	if fl, ok := progressOut.(*os.File); ok {
 		pp.Terminal = flowmatch.IsTerminal(fl)
@@ -166,10 +185,12 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 		switch f.preset {
 		case "default":
 			cfg = flowmatch.DefaultConfig()
+		case "small":
+			cfg = flowmatch.SmallConfig()
 		case "reference":
 			cfg = flowmatch.ReferenceConfig()
 		default:
-			return cfg, usagef("-preset %q: want default or reference", f.preset)
+			return cfg, usagef("-preset %q: want default, small or reference", f.preset)
 		}
 	} else if given["preset"] {
 		return cfg, usagef("-preset does not apply with -resume: the recipe is the checkpoint's")
@@ -188,6 +209,7 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 	}{
 		{"epochs", f.epochs, &cfg.Epochs}, {"steps", f.steps, &cfg.MaxSteps},
 		{"base", f.base, &cfg.Base}, {"batch", f.batch, &cfg.Batch}, {"warmup", f.warmup, &cfg.WarmupSteps},
+		{"blocks", f.blocks, &cfg.UNet.Blocks}, {"mid", f.mid, &cfg.UNet.Mid},
 	}
 	for _, fl := range intFlags {
 		if !given[fl.name] {
@@ -205,7 +227,8 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 		name string
 		v    float64
 		dst  *float64
-	}{{"lr", f.lr, &cfg.LR}, {"final-lr", f.finalLR, &cfg.FinalLR}, {"ema", f.ema, &cfg.EMADecay}}
+	}{{"lr", f.lr, &cfg.LR}, {"final-lr", f.finalLR, &cfg.FinalLR}, {"ema", f.ema, &cfg.EMADecay},
+		{"sigma-min", f.sigmaMin, &cfg.SigmaMin}, {"time-scale", f.timeScale, &cfg.TimeScale}, {"clip", f.clip, &cfg.ClipNorm}}
 	for _, fl := range floatFlags {
 		if !given[fl.name] {
 			continue
@@ -223,6 +246,39 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 	}
 	if given["cosine"] {
 		cfg.Cosine = f.cosine
+	}
+	if given["ot"] {
+		cfg.OTCoupling = f.ot
+	}
+	if given["time-loc"] {
+		cfg.TimeLoc = f.timeLoc
+	}
+	if given["arch"] {
+		if f.arch != flowmatch.ArchUNet && f.arch != flowmatch.ArchVelocityNet {
+			return cfg, usagef("-arch %q: want unet or velocitynet", f.arch)
+		}
+		cfg.Arch = f.arch
+	}
+	if given["base"] && cfg.Arch == flowmatch.ArchUNet {
+		cfg.UNet.Base, cfg.Base = f.base, 0
+	}
+	if given["mults"] {
+		var ms []int
+		for _, p := range strings.Split(f.mults, ",") {
+			m, err := strconv.Atoi(strings.TrimSpace(p))
+			if err != nil || m < 1 {
+				return cfg, usagef("-mults %q: want positive integers separated by commas", f.mults)
+			}
+			ms = append(ms, m)
+		}
+		cfg.UNet.Mults = ms
+	}
+	if given["times"] {
+		d, err := flowmatch.ParseTimeDist(f.times)
+		if err != nil {
+			return cfg, usagef("-times %q: want uniform or logit-normal", f.times)
+		}
+		cfg.Times = d
 	}
 	if given["loss"] {
 		l, err := flowmatch.ParseLoss(f.loss)
@@ -245,7 +301,8 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 	}
 	if f.resume {
 		// Limits only: the recipe is the checkpoint's.
-		for _, name := range []string{"base", "batch", "lr", "warmup", "cosine", "final-lr", "ema", "loss", "seed"} {
+		for _, name := range []string{"arch", "base", "mults", "blocks", "mid", "batch", "lr", "warmup", "cosine", "final-lr", "ema", "loss", "seed",
+			"sigma-min", "times", "time-loc", "time-scale", "ot", "clip"} {
 			if given[name] {
 				return cfg, usagef("-%s cannot change on -resume: the recipe is the checkpoint's (only -epochs, -minutes, -steps, -every apply)", name)
 			}
@@ -281,4 +338,13 @@ func trainData(dir string, limit int) (*mnist.Images, error) {
 		im = &mnist.Images{N: limit, Rows: im.Rows, Cols: im.Cols, Pixels: im.Pixels[:limit*size]}
 	}
 	return im, nil
+}
+
+// archString describes the network of a (defaulted) Config.
+func archString(c flowmatch.Config) string {
+	if c.Arch == flowmatch.ArchUNet {
+		u := c.UNet.WithDefaults()
+		return fmt.Sprintf("UNet widths %v, %d block(s) per level, %d in the middle", u.Widths(), u.Blocks, u.Mid)
+	}
+	return fmt.Sprintf("VelocityNet base %d", c.Base)
 }
