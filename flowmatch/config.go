@@ -14,6 +14,7 @@ import (
 const (
 	ArchVelocityNet = "velocitynet"
 	ArchUNet        = "unet"
+	ArchMLP         = "mlp"
 )
 
 // Config is a training run: the network, the probability path and the
@@ -30,7 +31,8 @@ const (
 type Config struct {
 	// Arch is the network family: "velocitynet", the reference network
 	// sized by Base and TimeDim (the empty string means it), or "unet", the
-	// multi-resolution nn.UNet sized by UNet.
+	// multi-resolution nn.UNet sized by UNet, or "mlp", the nn.MLP for
+	// small vectors (point clouds) sized by MLP.
 	Arch string `json:"arch,omitempty"`
 	// Base is the VelocityNet's channel count at full resolution (the
 	// half-resolution stage has 2·Base). Zero means 64, the reference
@@ -44,6 +46,9 @@ type Config struct {
 	// UNet sizes the network of Arch "unet"; zero fields have
 	// nn.UNetConfig's meaning, and its Channels is taken from the data.
 	UNet nn.UNetConfig `json:"unet"`
+	// MLP sizes the network of Arch "mlp"; zero fields have
+	// nn.MLPConfig's meaning, and its Dim is taken from the data.
+	MLP nn.MLPConfig `json:"mlp"`
 	// Batch is the number of images per step. Zero means 256.
 	Batch int `json:"batch"`
 	// LR is AdamW's peak learning rate (β = (0.9, 0.999), ε = 1e-8, weight
@@ -257,8 +262,8 @@ func (c Config) Validate() error {
 		return bad("EMADecay", c.EMADecay, "in (0, 1)")
 	case c.Loss != LossReference && c.Loss != LossMSE:
 		return bad("Loss", int(c.Loss), "LossReference or LossMSE")
-	case c.Arch != "" && c.Arch != ArchVelocityNet && c.Arch != ArchUNet:
-		return bad("Arch", fmt.Sprintf("%q", c.Arch), `"velocitynet" or "unet"`)
+	case c.Arch != "" && c.Arch != ArchVelocityNet && c.Arch != ArchUNet && c.Arch != ArchMLP:
+		return bad("Arch", fmt.Sprintf("%q", c.Arch), `"velocitynet", "unet" or "mlp"`)
 	case !(c.SigmaMin >= 0 && c.SigmaMin < 1):
 		return bad("SigmaMin", c.SigmaMin, "in [0, 1)")
 	case c.Times != TimesUniform && c.Times != TimesLogitNormal:
@@ -283,6 +288,15 @@ func (c Config) Validate() error {
 	if c.Arch == ArchUNet {
 		if err := c.UNet.Validate(); err != nil {
 			return fmt.Errorf("flowmatch: Config.UNet: %w", err)
+		}
+	}
+	if c.Arch == ArchMLP {
+		m := c.MLP
+		if m.Dim == 0 {
+			m.Dim = 1 // the data's, checked when the network is built
+		}
+		if err := m.Validate(); err != nil {
+			return fmt.Errorf("flowmatch: Config.MLP: %w", err)
 		}
 	}
 	return nil

@@ -71,6 +71,13 @@ func (c Config) NewNetwork(channels, height, width int, rng *rand.Rand) (Network
 			return nil, fmt.Errorf("flowmatch: samples of %d×%d: a UNet of %d levels needs height and width divisible by %d", height, width, len(u.Mults), f)
 		}
 		return nn.NewUNet(u, rng), nil
+	case ArchMLP:
+		m := c.MLP
+		m.Dim = channels * height * width
+		if err := m.Validate(); err != nil {
+			return nil, fmt.Errorf("flowmatch: Config.MLP: %w", err)
+		}
+		return nn.NewMLP(m, rng), nil
 	}
 	panic("flowmatch: internal error: unvalidated Arch " + c.Arch)
 }
