@@ -57,10 +57,9 @@
 // integrates noise from t = 0 to 1 batch by batch with any Runge–Kutta
 // method, fixed or adaptive (SampleSettings), and records trajectories;
 // TutorialRK4 reproduces the reference tutorial's sampler, which is not
-// the classical RK4. Pixels maps states to grey levels, Grid and
-// WriteGridPNG lay them out, WriteNPYUint8 and ReadNoise exchange arrays
-// with NumPy, Noise draws initial noise from a seed, and Lerp and Slerp
-// interpolate between noise vectors.
+// the classical RK4. Pixels maps states to grey levels, Noise draws
+// initial noise from a seed, and Lerp and Slerp interpolate between noise
+// vectors. Package npy exchanges noise and images with NumPy.
 //
 // # Conventions
 //

@@ -10,6 +10,7 @@ import (
 
 	"github.com/windrose/windrose/flowmatch"
 	"github.com/windrose/windrose/models"
+	"github.com/windrose/windrose/npy"
 	"github.com/windrose/windrose/ode"
 )
 
@@ -109,7 +110,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 		if given["seed"] {
 			return usagef("-seed and -noise exclude each other")
 		}
-		if noise, f.n, err = flowmatch.ReadNoise(f.noise); err != nil {
+		if noise, f.n, err = readNoise(f.noise); err != nil {
 			return err
 		}
 	} else {
@@ -153,7 +154,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 		res.Wall.Round(time.Millisecond), res.Wall.Seconds()*1000/float64(f.n))
 	fmt.Fprintf(stdout, "wrote %s\n", f.out)
 	if f.npy != "" {
-		if err := flowmatch.WriteNPYUint8(f.npy, pix, f.n, 28, 28); err != nil {
+		if err := npy.WriteUint8(f.npy, pix, f.n, 28, 28); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", f.npy)
