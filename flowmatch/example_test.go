@@ -9,6 +9,7 @@ import (
 
 	"github.com/windrose/windrose/flowmatch"
 	"github.com/windrose/windrose/mnist"
+	"github.com/windrose/windrose/npy"
 	"github.com/windrose/windrose/ode"
 )
 
@@ -131,7 +132,8 @@ func ExampleTrainer() {
 	}
 	pix := make([]uint8, len(x))
 	flowmatch.Pixels(pix, x)
-	if err := flowmatch.WriteGridPNG("samples.png", pix, 64, 28, 28, 8); err != nil {
+	// 64 grey images for NumPy: np.load("samples.npy").shape == (64, 28, 28).
+	if err := npy.WriteUint8("samples.npy", pix, 64, 28, 28); err != nil {
 		log.Fatal(err)
 	}
 }

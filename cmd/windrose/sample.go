@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/windrose/windrose/flowmatch"
+	"github.com/windrose/windrose/internal/report"
 	"github.com/windrose/windrose/models"
 	"github.com/windrose/windrose/npy"
 	"github.com/windrose/windrose/ode"
@@ -139,7 +140,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	pix := make([]uint8, len(x))
 	flowmatch.Pixels(pix, x)
-	if err := flowmatch.WriteGridPNG(f.out, pix, f.n, 28, 28, f.cols); err != nil {
+	if err := report.WriteMosaicPNG(f.out, pix, f.n, 28, 28, f.cols); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "model %s (%d training steps, %d images)\n", name, model.Step, model.Images)
@@ -168,7 +169,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 				strip = append(strip, tmp...)
 			}
 		}
-		if err := flowmatch.WriteGridPNG(f.trajectory, strip, nTraj*len(times), 28, 28, len(times)); err != nil {
+		if err := report.WriteMosaicPNG(f.trajectory, strip, nTraj*len(times), 28, 28, len(times)); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s (t = %s, one row per sample)\n", f.trajectory, formatTimes(times))

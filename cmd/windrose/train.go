@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/windrose/windrose/flowmatch"
+	"github.com/windrose/windrose/internal/report"
 	"github.com/windrose/windrose/mnist"
 )
 
@@ -126,11 +127,17 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	c := tr.Config()
 	fmt.Fprintf(stdout, "training: base %d, batch %d, lr %g (warm-up %d, cosine %v), loss %s, EMA %g, seed %d, %d images; checkpoint %s every %v\n",
 		c.Base, c.Batch, c.LR, c.WarmupSteps, c.Cosine, c.Loss, c.EMADecay, c.Seed, data.N, c.Checkpoint, c.CheckpointEvery)
-	pp := &flowmatch.ProgressPrinter{W: progressOut}
+	pp := &report.ProgressPrinter{W: progressOut}
 	if fl, ok := progressOut.(*os.File); ok {
-		pp.Terminal = flowmatch.IsTerminal(fl)
+		pp.Terminal = report.IsTerminal(fl)
 	}
-	tr.Progress = pp.Report
+	tr.Progress = func(p flowmatch.Progress) {
+		pp.Report(report.Progress{
+			Step: p.Step, Epoch: p.Epoch, Images: p.Images,
+			Loss: p.Loss, LR: p.LR, ImagesPerSec: p.ImagesPerSec,
+			Elapsed: p.Elapsed, Fraction: p.Fraction, ETA: p.ETA,
+		})
+	}
 	res, err := tr.Train(ctx)
 	pp.Done()
 	if res != nil {
