@@ -43,7 +43,7 @@ per call, each at its own time, and a finished sample's place goes to the
 next one.
 
 The initial noise comes from -seed, or from -noise FILE.npy (float32,
-shape [N, 1, 28, 28]; -n is then N). The images are written as a PNG grid
+shape [N, 1, 28, 28]; -n is then N). The images are written as a PNG mosaic
 (-out, -cols per row) and, with -npy FILE, as a NumPy uint8 array
 [N, 28, 28]. -trajectory FILE.png draws the states x_t at 6 times from 0 to 1
 for the first (up to) 8 samples, one row per sample.
@@ -80,8 +80,8 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&f.n, "n", 64, "number of `samples`")
 	fs.Uint64Var(&f.seed, "seed", 1, "`seed` of the initial noise")
 	fs.StringVar(&f.noise, "noise", "", "read the initial noise from this .npy `file` (float32 [N,1,28,28])")
-	fs.StringVar(&f.out, "out", "samples.png", "PNG `file` of the image grid")
-	fs.IntVar(&f.cols, "cols", 8, "images per row of the grid")
+	fs.StringVar(&f.out, "out", "samples.png", "PNG `file` of the image mosaic")
+	fs.IntVar(&f.cols, "cols", 8, "images per row of the mosaic")
 	fs.StringVar(&f.npy, "npy", "", "also write the images to this .npy `file` (uint8 [N,28,28])")
 	fs.StringVar(&f.trajectory, "trajectory", "", "PNG `file` of x_t at 6 times for the first 8 samples")
 	fs.IntVar(&f.batch, "batch", 256, "samples integrated together")
