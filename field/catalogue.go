@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/windrose/windrose/ode/odetest"
 )
 
 // Problems returns the catalogue of analytic problems with their canonical
@@ -30,13 +28,13 @@ import (
 // only the value after the period is known (it equals X0): its Exact accepts
 // t = T0 and t = T1 and panics for any other time. "lorenz" and "vanderpol"
 // have Exact == nil. Each call returns fresh values that the caller owns.
-func Problems() []odetest.Problem {
+func Problems() []Problem {
 	a := mat.NewDense(3, 3, []float64{
 		-0.1, -2, 0,
 		2, -0.1, 0,
 		0.5, 0, -1,
 	})
-	ps := []odetest.Problem{
+	ps := []Problem{
 		withExact("tutorial", Tutorial{}, 0, 5, []float64{2}),
 		withExact("decay", Decay{Rate: 1}, 0, 2, []float64{1}),
 		withExact("linear", Linear{A: a}, 0, 5, []float64{1, 0, 1}),
@@ -50,7 +48,7 @@ func Problems() []odetest.Problem {
 
 // ProblemByName returns the catalogue problem with the given name, or an
 // error that lists the known names.
-func ProblemByName(name string) (odetest.Problem, error) {
+func ProblemByName(name string) (Problem, error) {
 	ps := Problems()
 	names := make([]string, len(ps))
 	for i, p := range ps {
@@ -59,7 +57,7 @@ func ProblemByName(name string) (odetest.Problem, error) {
 		}
 		names[i] = p.Name
 	}
-	return odetest.Problem{}, fmt.Errorf("field: unknown problem %q (known: %s)", name, strings.Join(names, ", "))
+	return Problem{}, fmt.Errorf("field: unknown problem %q (known: %s)", name, strings.Join(names, ", "))
 }
 
 // exactField is a field with a closed-form solution.
@@ -68,9 +66,9 @@ type exactField interface {
 	Eval(dst []float64, t float64, x []float64)
 }
 
-func withExact(name string, f exactField, t0, t1 float64, x0 []float64) odetest.Problem {
+func withExact(name string, f exactField, t0, t1 float64, x0 []float64) Problem {
 	init := append([]float64(nil), x0...)
-	return odetest.Problem{
+	return Problem{
 		Name:  name,
 		Field: f,
 		T0:    t0,
@@ -80,10 +78,10 @@ func withExact(name string, f exactField, t0, t1 float64, x0 []float64) odetest.
 	}
 }
 
-func arenstorfProblem() odetest.Problem {
+func arenstorfProblem() Problem {
 	x0 := ArenstorfX0()
 	init := ArenstorfX0()
-	return odetest.Problem{
+	return Problem{
 		Name:  "arenstorf",
 		Field: Arenstorf{},
 		T0:    0,

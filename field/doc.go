@@ -26,17 +26,17 @@
 // # Adapters
 //
 // Reverse turns a field into its time reversal, so a solver that only steps
-// forward can integrate backward. Batch applies a per-sample field to a batch
-// of independent samples stored contiguously, the layout of a neural field's
-// state. Float32 and Float64 change the element type a field is seen with, so
+// forward can integrate backward. Float32 and Float64 change the element type
+// a field is seen with, so
 // a float64 analytic problem can exercise a float32 solver path against its
 // exact solution, and a float32 field can run inside a float64 solver.
 //
 // # Catalogue
 //
 // Problems returns each field with its canonical span and initial value, as
-// odetest.Problem values with their exact solutions where known; the CLI
-// looks them up with ProblemByName.
+// Problem values with their exact solutions where known; the CLI looks them
+// up with ProblemByName. Package ode/odetest measures convergence orders on
+// them.
 //
 // # Buffers and allocation
 //

@@ -53,31 +53,6 @@ func ExampleReverse() {
 	// x(0) = 2.000000
 }
 
-// Batch integrates three independent harmonic oscillators as one state, the
-// way a neural field integrates a batch of images.
-func ExampleBatch() {
-	p := ode.Problem[float64]{
-		Field: field.Batch[float64]{Field: field.Oscillator{Omega: 1}, Dim: 2},
-		T0:    0, T1: math.Pi,
-		X0: []float64{1, 0, 0, 1, 2, 0}, // (q, p) of each sample
-	}
-	res, err := ode.Solve(context.Background(), p, &ode.Settings{RTol: 1e-10, ATol: 1e-12}, ode.DOPRI5)
-	if err != nil {
-		log.Fatal(err)
-	}
-	for j := 0; j < 3; j++ {
-		// Round to the printed digits first, so that a tiny negative error
-		// does not print as -0.000000.
-		q := math.Round(res.X[2*j]*1e6)/1e6 + 0
-		v := math.Round(res.X[2*j+1]*1e6)/1e6 + 0
-		fmt.Printf("sample %d: q = %.6f, p = %.6f\n", j, q, v)
-	}
-	// Output:
-	// sample 0: q = -1.000000, p = 0.000000
-	// sample 1: q = 0.000000, p = -1.000000
-	// sample 2: q = -2.000000, p = 0.000000
-}
-
 // The catalogue's Arenstorf orbit returns to its initial value after one
 // period; DOPRI5 at a tight tolerance closes it.
 func ExampleProblemByName() {

@@ -256,9 +256,6 @@ func TestFieldContract(t *testing.T) {
 	if err := odetest.CheckField[float64](field.Reverse[float64]{Field: field.Tutorial{}}, -2, x4); err != nil {
 		t.Errorf("Reverse: %v", err)
 	}
-	if err := odetest.CheckField[float64](field.Batch[float64]{Field: field.Oscillator{Omega: 3}, Dim: 2}, 1, x4); err != nil {
-		t.Errorf("Batch: %v", err)
-	}
 	if err := odetest.CheckField[float32](&field.Float32{Field: field.Lorenz{}}, 1, []float32{1, 2, 3}); err != nil {
 		t.Errorf("Float32: %v", err)
 	}
@@ -288,8 +285,6 @@ func TestEvalAllocs(t *testing.T) {
 	d64 := make([]float64, 3)
 	f64 := &field.Float64{Field: f32}
 	cases = append(cases, tc{"Float64", func() { f64.Eval(d64, 1, x64) }})
-	b := field.Batch[float64]{Field: field.Decay{Rate: 2}, Dim: 1}
-	cases = append(cases, tc{"Batch", func() { b.Eval(d64, 1, x64) }})
 	r := field.Reverse[float64]{Field: field.Tutorial{}}
 	cases = append(cases, tc{"Reverse", func() { r.Eval(d64, -1, x64) }})
 	for _, c := range cases {
@@ -315,35 +310,6 @@ func TestReverse(t *testing.T) {
 				t.Errorf("Reverse at s=%v: %v, want %v", s, got, want)
 			}
 		}
-	}
-}
-
-func TestBatch(t *testing.T) {
-	f := field.Lorenz{Rho: 20}
-	x := []float64{1, 2, 3, -4, 5, 6.5, 0, 0.1, 30}
-	got := make([]float64, len(x))
-	field.Batch[float64]{Field: f, Dim: 3}.Eval(got, 0.5, x)
-	want := make([]float64, 3)
-	for j := 0; j < 3; j++ {
-		f.Eval(want, 0.5, x[3*j:3*j+3])
-		if !floats.Equal(got[3*j:3*j+3], want) {
-			t.Errorf("sample %d: %v, want %v", j, got[3*j:3*j+3], want)
-		}
-	}
-	for _, c := range []struct {
-		dim int
-		n   int
-		msg string
-	}{{0, 3, "positive"}, {-1, 3, "positive"}, {2, 3, "multiple"}} {
-		func() {
-			defer func() {
-				r := recover()
-				if s, ok := r.(string); !ok || !strings.HasPrefix(s, "field: ") || !strings.Contains(s, c.msg) {
-					t.Errorf("Batch Dim=%d len=%d: panic %v, want a field: panic about %q", c.dim, c.n, r, c.msg)
-				}
-			}()
-			field.Batch[float64]{Field: field.Decay{}, Dim: c.dim}.Eval(make([]float64, c.n), 0, make([]float64, c.n))
-		}()
 	}
 }
 
@@ -457,5 +423,21 @@ func TestArenstorfPeriod(t *testing.T) {
 	}
 	if d := floats.Distance(res.X, field.ArenstorfX0(), math.Inf(1)); d > 3e-7 {
 		t.Errorf("orbit does not close: |x(T) - x(0)| = %.3g", d)
+	}
+}
+
+// TestProblemODECopies: ODE hands the solver a copy of X0.
+func TestProblemODECopies(t *testing.T) {
+	p, err := field.ProblemByName("oscillator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := p.ODE()
+	q.X0[0] = 42
+	if p.X0[0] != 1 {
+		t.Errorf("ODE shares X0 with the Problem")
+	}
+	if q.T0 != p.T0 || q.T1 != p.T1 || q.Field == nil {
+		t.Errorf("ODE = %+v", q)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -646,12 +645,4 @@ func (t *Trainer) SaveModel(path string) error {
 		return fmt.Errorf("flowmatch: not saving %s: the weights are not finite", path)
 	}
 	return t.Model().Save(path)
-}
-
-// CurveFiles returns the paths of the loss curve files written beside the
-// checkpoint at path: its name without extension plus ".loss.csv" and
-// ".loss.png".
-func CurveFiles(path string) (csv, png string) {
-	base := strings.TrimSuffix(path, filepath.Ext(path))
-	return base + ".loss.csv", base + ".loss.png"
 }

@@ -42,8 +42,7 @@
 // including on cancellation; a step with a non-finite loss or non-finite
 // weights stops training without writing, so the last good checkpoint
 // stays. Resume refuses a file with a missing, misshapen or unknown tensor,
-// a truncated file, and bad metadata, naming what is wrong. The loss curve
-// is written beside it as CSV and PNG (CurveFiles).
+// a truncated file, and bad metadata, naming what is wrong. Trainer.AfterSave runs after each write (the command line draws the loss curve there).
 //
 // A model file (Model.Save, Trainer.SaveModel) holds only the EMA weights,
 // for sampling; LoadModel reads it, a checkpoint, or a state_dict exported
@@ -57,10 +56,9 @@
 // integrates noise from t = 0 to 1 batch by batch with any Runge–Kutta
 // method, fixed or adaptive (SampleSettings), and records trajectories;
 // TutorialRK4 reproduces the reference tutorial's sampler, which is not
-// the classical RK4. Pixels maps states to grey levels, Grid and
-// WriteGridPNG lay them out, WriteNPYUint8 and ReadNoise exchange arrays
-// with NumPy, Noise draws initial noise from a seed, and Lerp and Slerp
-// interpolate between noise vectors.
+// the classical RK4. Pixels maps states to grey levels, Noise draws
+// initial noise from a seed, and Lerp and Slerp interpolate between noise
+// vectors. Package npy exchanges noise and images with NumPy.
 //
 // # Conventions
 //

@@ -9,6 +9,7 @@ import (
 
 	"github.com/windrose/windrose/flowmatch"
 	"github.com/windrose/windrose/mnist"
+	"github.com/windrose/windrose/npy"
 	"github.com/windrose/windrose/ode"
 )
 
@@ -36,10 +37,10 @@ func ExampleConfig_LearningRate() {
 		fmt.Printf("step %4d: %.2e\n", n, c.LearningRate(n, 1000))
 	}
 	// Output:
-	// step    0: 1.50e-05
-	// step   99: 1.50e-03
-	// step  199: 3.00e-03
-	// step  600: 1.50e-03
+	// step    0: 1.00e-05
+	// step   99: 1.00e-03
+	// step  199: 2.00e-03
+	// step  600: 1.00e-03
 	// step 1000: 0.00e+00
 }
 
@@ -131,7 +132,8 @@ func ExampleTrainer() {
 	}
 	pix := make([]uint8, len(x))
 	flowmatch.Pixels(pix, x)
-	if err := flowmatch.WriteGridPNG("samples.png", pix, 64, 28, 28, 8); err != nil {
+	// 64 grey images for NumPy: np.load("samples.npy").shape == (64, 28, 28).
+	if err := npy.WriteUint8("samples.npy", pix, 64, 28, 28); err != nil {
 		log.Fatal(err)
 	}
 }

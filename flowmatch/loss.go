@@ -12,8 +12,8 @@ import (
 type Loss int
 
 const (
-	// LossReference is the reference recipe's loss (REFERENCE.md, the
-	// tutorial's flow_matching_loss): per-pixel smooth L1 with β = 0.1,
+	// LossReference is the reference recipe's loss (docs/reference.md,
+	// the tutorial's flow_matching_loss): per-pixel smooth L1 with β = 0.1,
 	// each sample weighted by w_b = t_b(1 − t_b)/(mean_b t_b(1 − t_b) +
 	// 1e-8), averaged over all pixels, plus 3e-5·mean(v²). It is the zero
 	// value.
@@ -23,7 +23,7 @@ const (
 	LossMSE
 )
 
-// The reference loss's constants (REFERENCE.md; the tutorial's
+// The reference loss's constants (docs/reference.md; the tutorial's
 // flow_matching_loss(beta=0.1, lam=3e-5) and its w.mean() + 1e-8).
 const (
 	smoothL1Beta = 0.1

@@ -5,8 +5,10 @@ import (
 	"math/rand/v2"
 )
 
-// The constants of the reference recipe (REFERENCE.md, "Flow matching,
-// conditional OT path"; the tutorial's CFG.sigma_min and CFG.t_eps).
+// The constants of the reference recipe (docs/reference.md, on the
+// conditional optimal-transport path of Lipman et al., "Flow Matching for
+// Generative Modeling", ICLR 2023; the tutorial's CFG.sigma_min and
+// CFG.t_eps).
 const (
 	// SigmaMin is the width of the Gaussian around each data point at t = 1.
 	SigmaMin = 0.1

@@ -78,7 +78,7 @@ func TestPathSampleTime(t *testing.T) {
 		t.Errorf("mean time %v, want 0.5", m)
 	}
 	if ReferencePath.Sigma != 0.1 || ReferencePath.TEps != 1e-5 {
-		t.Errorf("ReferencePath = %+v, want σ 0.1, t_eps 1e-5 (REFERENCE.md)", ReferencePath)
+		t.Errorf("ReferencePath = %+v, want σ 0.1, t_eps 1e-5 (docs/reference.md)", ReferencePath)
 	}
 }
 

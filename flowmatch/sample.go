@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/windrose/windrose/field"
 	"github.com/windrose/windrose/ode"
 )
 
@@ -201,7 +200,7 @@ func Sample(ctx context.Context, dst []float32, f ode.VectorField[float32], nois
 func samplePerSample(ctx context.Context, res *SampleResult, dst []float32, f ode.VectorField[float32], noise []float32, m *ode.Tableau, dim, width int, s *SampleSettings) error {
 	bf, ok := f.(ode.BatchField[float32])
 	if !ok {
-		bf = field.Batch[float32]{Field: f, Dim: dim}
+		bf = ode.Batch[float32]{Field: f, Dim: dim}
 	}
 	bs := ode.NewBatchSolver[float32](m, dim, width)
 	r, err := bs.Solve(ctx, dst, bf, 0, 1, noise, &ode.Settings{RTol: s.RTol, ATol: s.ATol})

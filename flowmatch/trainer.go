@@ -218,8 +218,7 @@ func (t *Trainer) Model() *Model {
 // Train runs training steps until a limit of the Config is reached or ctx
 // is done, then writes a checkpoint (when Config.Checkpoint is set) and
 // returns. Checkpoints are also written every Config.CheckpointEvery and
-// every Config.CheckpointSteps steps, together with the loss curve
-// (CurveFiles).
+// every Config.CheckpointSteps steps, each followed by AfterSave.
 //
 // When ctx is done Train saves and returns the Result with Stop =
 // StopCanceled and ctx's error. A step whose loss, or whose updated

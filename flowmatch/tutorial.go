@@ -24,8 +24,8 @@ import (
 // applied to the field shifted half a step later in time, f(s + dt/2, x):
 // the stages sit at (i + ½)dt, (i + 1)dt, (i + 1)dt and (i + 3/2)dt, the
 // last half a step beyond the step it serves, and on the last step beyond
-// t = 1 (where the clamp holds it at 1 − TEps). DESIGN.md lists it among
-// the recipe's quirks.
+// t = 1 (where the clamp holds it at 1 − TEps). docs/reference.md lists it
+// among the recipe's quirks.
 //
 // As in the tutorial, where t is a float32 tensor, every time is rounded to
 // float32 before the field sees it, and the state updates are float32

@@ -5,7 +5,7 @@ import "fmt"
 // scaled[p] is p/127.5 − 1 computed in float64 and rounded once to
 // float32, so 0 maps to exactly −1, 255 to exactly 1 and every value is
 // the nearest float32 to the exact one. The reference recipe
-// (REFERENCE.md; the tutorial's transforms.ToTensor() then x*2 − 1)
+// (docs/reference.md; the tutorial's transforms.ToTensor() then x*2 − 1)
 // computes (p/255)·2 − 1 in float32: for 128 of the 256 values that
 // differs from this, by at most 5.9e-8 (below 2^-24; measured with NumPy,
 // float32 arithmetic, over all 256 values), a rounding error of the

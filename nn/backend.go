@@ -69,9 +69,9 @@ type Backend interface {
 	// Add computes y = a + b element-wise; y may alias a or b.
 	Add(y, a, b *Tensor)
 
-	// SinusoidalEmbedding writes the time embedding of REFERENCE.md to
-	// y [B,D]: y[b,i] = sin(2π·t[b]·f_i), y[b,D/2+i] = cos(2π·t[b]·f_i),
-	// f_i = exp(−ln(10000)·i/(D/2−1)).
+	// SinusoidalEmbedding writes VelocityNet's time embedding
+	// (docs/reference.md) to y [B,D]: y[b,i] = sin(2π·t[b]·f_i),
+	// y[b,D/2+i] = cos(2π·t[b]·f_i), f_i = exp(−ln(10000)·i/(D/2−1)).
 	SinusoidalEmbedding(y *Tensor, t []float64)
 
 	// AdamW applies one torch.optim.AdamW step (see AdamW) to p with

@@ -27,7 +27,7 @@ func cpuTime() time.Duration {
 }
 
 // trainer is one flow-matching training step of the reference recipe
-// (REFERENCE.md) on the exact VelocityNet: draw t and x0, form x_t and the
+// (docs/reference.md) on the exact VelocityNet: draw t and x0, form x_t and the
 // target, Forward, the reference loss, Backward, AdamW, EMA. The data x1 is
 // random here (nn does not depend on the MNIST reader); the cost does not
 // depend on the values.
@@ -55,7 +55,7 @@ func newTrainer(cfg Config, batch int) *trainer {
 }
 
 func (tr *trainer) step() float64 {
-	const tEps, sigmaMin = 1e-5, 0.1 // REFERENCE.md
+	const tEps, sigmaMin = 1e-5, 0.1 // docs/reference.md
 	B := len(tr.t)
 	P := tr.x1.Len() / B
 	for b := range tr.t {

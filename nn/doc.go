@@ -1,7 +1,7 @@
 // Package nn is windrose's neural-network engine: float32 tensors, layers with
 // exact forward and backward passes, the AdamW optimiser, an exponential
 // moving average of weights, safetensors checkpoints, and the flow-matching
-// VelocityNet of REFERENCE.md built from them.
+// VelocityNet of the reference recipe (docs/reference.md) built from them.
 //
 // # Tensors and layers
 //

@@ -13,9 +13,10 @@ import (
 // n being the number of updates before this one. The warm-up term
 // (1 + n)/(10 + n) (the num_updates form of TensorFlow's
 // tf.train.ExponentialMovingAverage) lets the average forget the random
-// initial weights after tens of steps instead of thousands: REFERENCE.md
-// measured that without it, 181 steps at decay 0.999 leave 83% of the
-// initial weights in the average and sampling gives noise. The warm-up is
+// initial weights after tens of steps instead of thousands: without it,
+// 181 steps at decay 0.999 leave 83% of the initial weights in the average
+// and sampling gives noise (measured on the tutorial's PyTorch recipe,
+// docs/reference.md). The warm-up is
 // on unless NoWarmUp is set.
 type EMA struct {
 	// Decay is the largest decay, 0.999 in the reference recipe.

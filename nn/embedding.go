@@ -2,8 +2,8 @@ package nn
 
 import "fmt"
 
-// TimeEmbedding is the sinusoidal embedding of REFERENCE.md (the
-// transformer's positional encoding, Vaswani et al. 2017, §3.5, applied to a
+// TimeEmbedding is the sinusoidal time embedding of the reference
+// VelocityNet (docs/reference.md; the transformer's positional encoding, Vaswani et al. 2017, §3.5, applied to a
 // continuous time and scaled by 2π): for per-sample times t and Dim = 2·half,
 //
 //	y[b,i]      = sin(2π·t[b]·f_i),

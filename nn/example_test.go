@@ -29,8 +29,8 @@ func ExampleLinear() {
 	// dx = [2 -1] dW = [3 4] db = [1]
 }
 
-// The reference network of REFERENCE.md, evaluated on a batch and saved as a
-// safetensors file that PyTorch's load_state_dict accepts.
+// The reference network (docs/reference.md), evaluated on a batch and saved
+// as a safetensors file that PyTorch's load_state_dict accepts.
 func ExampleVelocityNet() {
 	net := nn.NewVelocityNet(nn.Config{}, rand.New(rand.NewPCG(0, 0)))
 	fmt.Println(nn.CountParams(net.Params()), "parameters")

@@ -1,14 +1,14 @@
 package nn
 
-// referenceLoss is REFERENCE.md's training loss for a batch, written from its
-// description: per-pixel smooth-L1 (β = 0.1) between v and the target u, each
+// referenceLoss is the reference recipe's training loss for a batch
+// (docs/reference.md), written from its description: per-pixel smooth-L1 (β = 0.1) between v and the target u, each
 // sample weighted by w_b = t_b(1 − t_b)/(mean_b t_b(1 − t_b) + 1e-8), averaged
 // over all pixels, plus 3e-5·mean(v²). It writes dL/dv to dv (same shape as
 // v) and returns L. It lives in the tests: the training loss belongs to the
 // flow-matching package; nn's tests need it for the PyTorch parity check and
 // the training-step benchmark.
 func referenceLoss(dv, v, u []float32, t []float64) float64 {
-	const beta, reg = 0.1, 3e-5 // REFERENCE.md
+	const beta, reg = 0.1, 3e-5 // docs/reference.md
 	B := len(t)
 	P := len(v) / B
 	var wmean float64

@@ -221,7 +221,7 @@ func TestTimeEmbedding(t *testing.T) {
 			checkClose(t, fmt.Sprint("D=", D), y.Data, refEmbedding(ts, D), 1e-7)
 		}
 	})
-	// Independent spot values of REFERENCE.md's formula: at t = 0 the sines
+	// Independent spot values of the embedding's formula (docs/reference.md): at t = 0 the sines
 	// are 0 and the cosines 1; at t = 1/4 the first frequency (f_0 = 1)
 	// gives sin(π/2) = 1 and cos(π/2) = 0; the last (f_63 = 1e-4) gives
 	// sin(π/2·1e-4).

@@ -187,7 +187,7 @@ func sub(p map[string][]float64, pre string) map[string][]float64 {
 	return q
 }
 
-// refVelocityNet is VelocityNet.Forward by the definitions (REFERENCE.md).
+// refVelocityNet is VelocityNet.Forward by the definitions (docs/reference.md).
 func refVelocityNet(p map[string][]float64, x, t []float64, B, H, W, C, T, G int) []float64 {
 	emb := refEmbedding(t, T)
 	m := refLinear(emb, p["time_mlp.0.weight"], p["time_mlp.0.bias"], B, T, T)

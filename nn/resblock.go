@@ -6,7 +6,8 @@ import (
 )
 
 // ResBlock is the VelocityNet's residual block with FiLM time conditioning
-// (REFERENCE.md):
+// (Perez et al., "FiLM: Visual Reasoning with a General Conditioning
+// Layer", AAAI 2018; the reference network of docs/reference.md):
 //
 //	h = Conv1(SiLU(Norm1(x)))
 //	(scale, shift) = chunk(Film(SiLU(temb)), 2)

@@ -103,3 +103,51 @@ func TestTorchParity(t *testing.T) {
 		}
 	})
 }
+
+// TestTorchParityUNet loads the weights of the PyTorch twin of UNet
+// (testdata/torch/unet.py, a small configuration: widths 16/32/64, two
+// blocks per level, one in the middle, time width 32) and checks the
+// forward pass, every parameter gradient and the input gradient of
+// Σ v·dv against PyTorch's.
+func TestTorchParityUNet(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, bk Backend) {
+		net := NewUNet(UNetConfig{Base: 16, Mults: []int{1, 2, 4}, Blocks: 2, Mid: 1, TimeDim: 32, Groups: 8, Backend: bk}, newRand(0))
+		if _, err := LoadParams(filepath.Join("..", "testdata", "torch", "unet_weights.safetensors"), net.Params()); err != nil {
+			t.Fatal(err)
+		}
+		batch := readGolden(t, "unet_batch.safetensors")
+		x, vWant, dv := golden(t, batch, "x"), golden(t, batch, "v"), golden(t, batch, "dv")
+		tt := golden(t, batch, "t")
+		ts := make([]float64, len(tt.Data))
+		for i, v := range tt.Data {
+			ts[i] = float64(v)
+		}
+		v := NewTensor(x.Shape...)
+		net.Forward(v, x, ts)
+		var worst float64
+		for i := range v.Data {
+			worst = math.Max(worst, math.Abs(float64(v.Data[i]-vWant.Data[i])))
+		}
+		t.Logf("forward: max |v_go − v_torch| = %.3g", worst)
+		if worst > 1e-4 {
+			t.Errorf("forward: max |v_go − v_torch| = %.3g > 1e-4", worst)
+		}
+		dx := NewTensor(x.Shape...)
+		ZeroGrad(net.Params())
+		net.Backward(dx, dv)
+		grads := readGolden(t, "unet_grads.safetensors")
+		var worstG float64
+		for _, p := range net.Params() {
+			e := relErr(p.Grad.Data, golden(t, grads, p.Name).Data)
+			worstG = math.Max(worstG, e)
+			if e > 1e-4 {
+				t.Errorf("%s: gradient relative error %.3g > 1e-4", p.Name, e)
+			}
+		}
+		e := relErr(dx.Data, golden(t, batch, "dx").Data)
+		t.Logf("gradients: worst parameter relative error %.3g, input %.3g", worstG, e)
+		if e > 1e-4 {
+			t.Errorf("input gradient: relative error %.3g > 1e-4", e)
+		}
+	})
+}

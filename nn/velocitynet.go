@@ -5,8 +5,8 @@ import (
 	"math/rand/v2"
 )
 
-// Config sets the VelocityNet's size. The zero value is the exact network of
-// REFERENCE.md (1,135,361 parameters).
+// Config sets the VelocityNet's size. The zero value is the exact reference
+// network (docs/reference.md, 1,135,361 parameters).
 type Config struct {
 	// Base is the channel count at full resolution; the half-resolution
 	// stage has 2·Base. Zero means 64, the reference. Base must be a
@@ -37,8 +37,9 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// VelocityNet is the flow-matching velocity field v_θ(x, t) of REFERENCE.md, a
-// small U-Net with one downsampling stage:
+// VelocityNet is the flow-matching velocity field v_θ(x, t) of the reference
+// recipe (docs/reference.md), a small U-Net (Ronneberger et al., MICCAI
+// 2015) with one downsampling stage:
 //
 //	temb = Linear(SiLU(Linear(sinusoidal(t))))
 //	h1 = RB1(InConv(x))                      Base × H × W

@@ -11,9 +11,9 @@ func TestVelocityNetParamCount(t *testing.T) {
 		cfg  Config
 		want int
 	}{
-		// REFERENCE.md: "VelocityNet (1,135,361 parameters)", and "half
-		// width (base 32 channels, 334,337 parameters)" with the time
-		// embedding and MLP kept at 128.
+		// docs/reference.md: the reference VelocityNet has 1,135,361
+		// parameters, and 334,337 at half width (base 32 channels) with
+		// the time embedding and MLP kept at 128.
 		{Config{}, 1135361},
 		{Config{Base: 32}, 334337},
 	} {

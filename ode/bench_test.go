@@ -127,7 +127,7 @@ func handRK4(f ode.VectorField[float64], x, k1, k2, k3, k4, tmp []float64, t0, t
 
 // BenchmarkDOPRI5Tutorial: the tutorial's dx/dt = (x + t² − 2)/(t + 1),
 // x(0) = 2 on [0, 5] at rtol 1e-10, atol 1e-12 (SciPy's RK45 takes 380
-// evaluations, see REFERENCE.md).
+// evaluations, see docs/reference.md).
 func BenchmarkDOPRI5Tutorial(b *testing.B) {
 	p := tutorialProblem()
 	s := ode.NewSolver[float64](ode.DOPRI5, 1)
@@ -183,8 +183,8 @@ func BenchmarkDOPRI5TutorialSaveAt(b *testing.B) {
 // BenchmarkDOPRI5Linear100k: adaptive DOPRI5 on the 100,000-dim decay
 // x' = −x from x0 = 1 over [0, 1] at rtol 1e-10, atol 1e-12. SciPy 1.10.1's
 // solve_ivp RK45 on the same problem takes 170 evaluations in 28 steps, as
-// this does (REFERENCE.md's 140 evaluations are for a setting not recorded
-// there).
+// this does (the 140 evaluations of docs/reference.md are for a setting
+// not recorded there).
 func BenchmarkDOPRI5Linear100k(b *testing.B) {
 	p := ode.Problem[float64]{Field: decay[float64]{}, T0: 0, T1: 1, X0: ones[float64](linearDim)}
 	s := ode.NewSolver[float64](ode.DOPRI5, linearDim)

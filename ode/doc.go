@@ -60,7 +60,8 @@
 // for bit) as a Solver on that sample alone would, while a BatchField still
 // evaluates all samples in flight in one call, each at its own time. When a
 // sample finishes, the next one waiting takes its slot, so the calls stay
-// full. It pays when the samples differ in difficulty; docs/ode.md and
+// full. Batch presents a per-sample VectorField in both forms, and
+// BatchFunc adapts a function to a BatchField. It pays when the samples differ in difficulty; docs/ode.md and
 // docs/sampling.md measure when.
 //
 // # Output

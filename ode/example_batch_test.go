@@ -3,6 +3,7 @@ package ode_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"math"
 
 	"github.com/windrose/windrose/ode"
@@ -45,4 +46,33 @@ func ExampleBatchSolver() {
 	// λ = 8   u(1) = 0.00033546 (exact 0.00033546), 81 steps, 488 evaluations
 	// λ = 16  u(1) = 0.00000011 (exact 0.00000011), 130 steps, 782 evaluations
 	// 1442 evaluations in 910 calls
+}
+
+// Batch integrates three independent harmonic oscillators as one state, the
+// way a neural field integrates a batch of images.
+func ExampleBatch() {
+	// q' = p, p' = −q for one sample (q, p).
+	oscillator := ode.Func[float64](func(dst []float64, _ float64, x []float64) {
+		dst[0], dst[1] = x[1], -x[0]
+	})
+	p := ode.Problem[float64]{
+		Field: ode.Batch[float64]{Field: oscillator, Dim: 2},
+		T0:    0, T1: math.Pi,
+		X0: []float64{1, 0, 0, 1, 2, 0}, // (q, p) of each sample
+	}
+	res, err := ode.Solve(context.Background(), p, &ode.Settings{RTol: 1e-10, ATol: 1e-12}, ode.DOPRI5)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for j := 0; j < 3; j++ {
+		// Round to the printed digits first, so that a tiny negative error
+		// does not print as -0.000000.
+		q := math.Round(res.X[2*j]*1e6)/1e6 + 0
+		v := math.Round(res.X[2*j+1]*1e6)/1e6 + 0
+		fmt.Printf("sample %d: q = %.6f, p = %.6f\n", j, q, v)
+	}
+	// Output:
+	// sample 0: q = -1.000000, p = 0.000000
+	// sample 1: q = 0.000000, p = -1.000000
+	// sample 2: q = -2.000000, p = 0.000000
 }

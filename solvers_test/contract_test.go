@@ -20,7 +20,7 @@ func TestFieldContract(t *testing.T) {
 	rot := odetest.Rotation()
 	backRot := rot
 	backRot.Name, backRot.T0, backRot.T1, backRot.X0 = "rotation-backward", rot.T1, rot.T0, rot.ExactAt(rot.T1)
-	for _, p := range []odetest.Problem{tutorial, rot, backRot, arenstorf} {
+	for _, p := range []field.Problem{tutorial, rot, backRot, arenstorf} {
 		for _, m := range ode.Methods() {
 			for _, mode := range evalModes {
 				if mode.adaptive && m.BErr == nil {
@@ -73,7 +73,7 @@ func TestInitialStepStaysInSpan(t *testing.T) {
 // definition: stage by stage, term by term, every stage evaluated, no FSAL
 // reuse. It is the reference against which the optimised stepper is
 // compared.
-func textbookRK(m *ode.Tableau, p odetest.Problem, grid []float64) []float64 {
+func textbookRK(m *ode.Tableau, p field.Problem, grid []float64) []float64 {
 	s, d := len(m.C), len(p.X0)
 	x := append([]float64(nil), p.X0...)
 	k := make([][]float64, s)

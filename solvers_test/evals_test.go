@@ -15,33 +15,33 @@ type evalMode struct {
 	name     string
 	adaptive bool
 	// settings builds the Settings for problem p.
-	settings func(p odetest.Problem) *ode.Settings
+	settings func(p field.Problem) *ode.Settings
 }
 
 // at returns T0 + f·(T1 − T0).
-func at(p odetest.Problem, f float64) float64 { return p.T0 + f*(p.T1-p.T0) }
+func at(p field.Problem, f float64) float64 { return p.T0 + f*(p.T1-p.T0) }
 
 var evalModes = []evalMode{
-	{"steps", false, func(odetest.Problem) *ode.Settings { return &ode.Settings{Steps: 7} }},
-	{"grid", false, func(p odetest.Problem) *ode.Settings {
+	{"steps", false, func(field.Problem) *ode.Settings { return &ode.Settings{Steps: 7} }},
+	{"grid", false, func(p field.Problem) *ode.Settings {
 		return &ode.Settings{Grid: []float64{p.T0, at(p, 0.1), at(p, 0.15), at(p, 0.6), p.T1}}
 	}},
 	// SaveAt inside the last fixed step (6/7 < 0.93 < 1): Hermite output of
 	// a non-FSAL method needs f(T1, x(T1)), one extra evaluation.
-	{"steps+saveat-last", false, func(p odetest.Problem) *ode.Settings {
+	{"steps+saveat-last", false, func(p field.Problem) *ode.Settings {
 		return &ode.Settings{Steps: 7, SaveAt: []float64{at(p, 0.05), at(p, 0.5), at(p, 0.93)}}
 	}},
 	// SaveAt inside earlier steps and on grid points only: f at the end of
 	// those steps is the next step's first stage, so nothing extra.
-	{"steps+saveat-early", false, func(p odetest.Problem) *ode.Settings {
+	{"steps+saveat-early", false, func(p field.Problem) *ode.Settings {
 		return &ode.Settings{Steps: 7, SaveAt: []float64{p.T0, at(p, 0.05), at(p, 3.0/7), at(p, 0.5), p.T1}}
 	}},
-	{"adaptive", true, func(odetest.Problem) *ode.Settings { return &ode.Settings{RTol: 1e-6, ATol: 1e-9} }},
-	{"adaptive-initialstep", true, func(p odetest.Problem) *ode.Settings {
+	{"adaptive", true, func(field.Problem) *ode.Settings { return &ode.Settings{RTol: 1e-6, ATol: 1e-9} }},
+	{"adaptive-initialstep", true, func(p field.Problem) *ode.Settings {
 		return &ode.Settings{RTol: 1e-6, ATol: 1e-9, InitialStep: 1e-3 * math.Abs(p.T1-p.T0)}
 	}},
-	{"adaptive-pi", true, func(odetest.Problem) *ode.Settings { return &ode.Settings{RTol: 1e-6, ATol: 1e-9, PI: true} }},
-	{"adaptive+saveat", true, func(p odetest.Problem) *ode.Settings {
+	{"adaptive-pi", true, func(field.Problem) *ode.Settings { return &ode.Settings{RTol: 1e-6, ATol: 1e-9, PI: true} }},
+	{"adaptive+saveat", true, func(p field.Problem) *ode.Settings {
 		return &ode.Settings{RTol: 1e-6, ATol: 1e-9, SaveAt: []float64{at(p, 0.3), at(p, 0.999999)}}
 	}},
 }
@@ -62,7 +62,7 @@ func TestFieldEvals(t *testing.T) {
 	backRot := rot
 	backRot.Name, backRot.T0, backRot.T1, backRot.X0 = "rotation-backward", rot.T1, rot.T0, rot.ExactAt(rot.T1)
 	sawRejected := false
-	for _, p := range []odetest.Problem{tutorial, rot, backRot, arenstorf} {
+	for _, p := range []field.Problem{tutorial, rot, backRot, arenstorf} {
 		for _, m := range ode.Methods() {
 			for _, mode := range evalModes {
 				if mode.adaptive && m.BErr == nil {

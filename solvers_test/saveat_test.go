@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/windrose/windrose/field"
 	"github.com/windrose/windrose/ode"
 	"github.com/windrose/windrose/ode/odetest"
 )
@@ -14,7 +15,7 @@ import (
 // interpolant (not the step's end value) is what gets tested.
 var saveFractions = []float64{0.1234567, 0.3141593, 0.5772157, 0.7071068, 0.8660254}
 
-func saveTimes(p odetest.Problem) []float64 {
+func saveTimes(p field.Problem) []float64 {
 	ts := make([]float64, len(saveFractions))
 	for i, f := range saveFractions {
 		ts[i] = at(p, f)
@@ -34,7 +35,7 @@ func denseOrder(m *ode.Tableau) int {
 }
 
 // savedErr is the largest max-abs error of the saved states.
-func savedErr(p odetest.Problem, ts []float64, saved [][]float64) float64 {
+func savedErr(p field.Problem, ts []float64, saved [][]float64) float64 {
 	var e float64
 	for i, ts := range ts {
 		e = math.Max(e, maxAbsErr(saved[i], p.ExactAt(ts)))

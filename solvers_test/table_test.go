@@ -40,7 +40,7 @@ import (
 // tableProblem is one row of the shared table: a smooth problem with an
 // exact solution, and what each property driver needs to know about it.
 type tableProblem struct {
-	odetest.Problem
+	field.Problem
 
 	// orderSteps gives, per method name, the fixed step counts of the order
 	// test on this problem; a method without an entry is not order-tested
@@ -72,7 +72,7 @@ type tableProblem struct {
 // problems returns the shared table. Each call builds fresh values.
 func problems(t testing.TB) []tableProblem {
 	t.Helper()
-	byName := func(name string) odetest.Problem {
+	byName := func(name string) field.Problem {
 		p, err := field.ProblemByName(name)
 		if err != nil {
 			t.Fatal(err)

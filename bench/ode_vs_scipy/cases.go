@@ -21,11 +21,12 @@ type benchCase struct {
 }
 
 // tolerances are the (rtol, atol) pairs of the small problems: the two of
-// REFERENCE.md's SciPy measurements.
+// the SciPy measurements in docs/reference.md.
 var tolerances = [][2]float64{{1e-6, 1e-9}, {1e-10, 1e-12}}
 
 // decayDim and rk4Steps set the large cases: x' = −x in 100,000 components,
-// RK4 with 1000 steps (REFERENCE.md: NumPy's hand-written RK4 took 0.56 s).
+// RK4 with 1000 steps (docs/reference.md: NumPy's hand-written RK4 took
+// 0.56 s).
 const (
 	decayDim = 100_000
 	rk4Steps = 1000

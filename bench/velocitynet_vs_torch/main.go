@@ -14,7 +14,7 @@
 // load during the run weighs on both sides alike.
 //
 // windrose's training step is the reference recipe's (x_t and the target
-// from REFERENCE.md, forward, the reference loss, backward, AdamW lr 2e-4,
+// of docs/reference.md, forward, the reference loss, backward, AdamW lr 2e-4,
 // EMA 0.999) on batches drawn from a 60,000-image float32 data set held in
 // memory as PyTorch's script holds MNIST (random pixels: the cost does not
 // depend on the values): 2 warm-up steps, then -steps timed ones, batch 256
@@ -181,7 +181,7 @@ func (e *bench) measure(steps int) results {
 	return res
 }
 
-// step is the reference recipe's training step (REFERENCE.md) up to the
+// step is the reference recipe's training step (docs/reference.md) up to the
 // gradients; the optimiser and EMA are applied by the caller.
 type step struct {
 	net              *nn.VelocityNet
@@ -198,7 +198,7 @@ func newStep(net *nn.VelocityNet, bs int) *step {
 }
 
 func (s *step) run(rng *rand.Rand) float64 {
-	const tEps, sigmaMin, beta, reg = 1e-5, 0.1, 0.1, 3e-5 // REFERENCE.md
+	const tEps, sigmaMin, beta, reg = 1e-5, 0.1, 0.1, 3e-5 // docs/reference.md
 	B := len(s.t)
 	P := s.x1.Len() / B
 	var wmean float64

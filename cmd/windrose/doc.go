@@ -12,7 +12,7 @@
 //	             package ode, and report the final state, the error against the
 //	             exact solution where one is known, the work done and the wall time
 //	train        train the flow-matching velocity network on MNIST (resumable)
-//	sample       integrate the velocity network from noise: digits as a PNG grid
+//	sample       integrate the velocity network from noise: digits as a PNG mosaic
 //	             or .npy, with any ode method (the shipped model by default)
 //	interpolate  decode a walk between two noise vectors (linear and spherical)
 //	eval         score generated images: FID against the MNIST test set with the

@@ -21,6 +21,7 @@ import (
 	"github.com/windrose/windrose/flowmatch"
 	"github.com/windrose/windrose/mnist"
 	"github.com/windrose/windrose/models"
+	"github.com/windrose/windrose/npy"
 )
 
 func init() {
@@ -245,7 +246,7 @@ func readEvalImages(path string) ([]uint8, error) {
 	if st.IsDir() {
 		return readPNGDir(path)
 	}
-	a, err := flowmatch.ReadNPY(path)
+	a, err := npy.Read(path)
 	if err != nil {
 		return nil, err
 	}

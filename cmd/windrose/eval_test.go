@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/windrose/windrose/flowmatch"
 	"github.com/windrose/windrose/mnist"
+	"github.com/windrose/windrose/npy"
 )
 
 // TestEvalBadInput checks that unusable input files are refused with an
@@ -26,11 +26,11 @@ func TestEvalBadInput(t *testing.T) {
 		}
 	}
 	must(os.WriteFile(path("empty.npy"), nil, 0o644))
-	must(flowmatch.WriteNPYUint8(path("shape.npy"), make([]uint8, 2*27*28), 2, 27, 28))
-	must(flowmatch.WriteNPYUint8(path("one.npy"), make([]uint8, 784), 1, 28, 28))
+	must(npy.WriteUint8(path("shape.npy"), make([]uint8, 2*27*28), 2, 27, 28))
+	must(npy.WriteUint8(path("one.npy"), make([]uint8, 784), 1, 28, 28))
 	nan := make([]float32, 2*784)
 	nan[900] = float32(math.NaN())
-	must(flowmatch.WriteNPYFloat32(path("nan.npy"), nan, 2, 28, 28))
+	must(npy.WriteFloat32(path("nan.npy"), nan, 2, 28, 28))
 	must(os.Mkdir(path("pngs"), 0o755))
 	f, err := os.Create(path("pngs/a.png"))
 	must(err)
@@ -66,7 +66,7 @@ func TestEvalReadImages(t *testing.T) {
 		pix[i] = uint8(i * 7)
 	}
 	p := filepath.Join(dir, "u8.npy")
-	if err := flowmatch.WriteNPYUint8(p, pix, 3, 1, 28, 28); err != nil {
+	if err := npy.WriteUint8(p, pix, 3, 1, 28, 28); err != nil {
 		t.Fatal(err)
 	}
 	got, err := readEvalImages(p)
@@ -76,7 +76,7 @@ func TestEvalReadImages(t *testing.T) {
 	x := make([]float32, 2*784)
 	x[0], x[1], x[2] = -1, 1, 0
 	p = filepath.Join(dir, "f32.npy")
-	if err := flowmatch.WriteNPYFloat32(p, x, 2, 28, 28); err != nil {
+	if err := npy.WriteFloat32(p, x, 2, 28, 28); err != nil {
 		t.Fatal(err)
 	}
 	got, err = readEvalImages(p)
@@ -127,7 +127,7 @@ func TestEvalScores(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := filepath.Join(t.TempDir(), "test.npy")
-	if err := flowmatch.WriteNPYUint8(p, test.Images.Pixels[:500*784], 500, 28, 28); err != nil {
+	if err := npy.WriteUint8(p, test.Images.Pixels[:500*784], 500, 28, 28); err != nil {
 		t.Fatal(err)
 	}
 	stdout, _ := wantRun(t, exitOK, "eval", p)

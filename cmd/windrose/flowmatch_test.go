@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/windrose/windrose/flowmatch"
+	"github.com/windrose/windrose/npy"
 )
 
 // writeIDX writes a tiny MNIST training split into dir: n synthetic 28×28
@@ -102,7 +103,7 @@ func TestTrainSampleInterpolate(t *testing.T) {
 	model := filepath.Join(dir, "model.safetensors")
 
 	out, _ := wantRun(t, exitOK, "train", "-data", data, "-out", ck, "-base", "8", "-batch", "8", "-steps", "4", "-seed", "3")
-	contains(t, "train output", out, "base 8, batch 8", "24 images", "stopped (step limit reached) after 4 steps, 32 images (1 epochs)", "fm.loss.csv")
+	contains(t, "train output", out, "UNet widths [8 16 32]", "batch 8", "24 images", "stopped (step limit reached) after 4 steps, 32 images (1 epochs)", "fm.loss.csv")
 	contains(t, "progress", progress.String(), "step 1 ", "loss")
 	for _, p := range []string{ck, filepath.Join(dir, "fm.loss.csv"), filepath.Join(dir, "fm.loss.png")} {
 		if _, err := os.Stat(p); err != nil {
@@ -114,10 +115,10 @@ func TestTrainSampleInterpolate(t *testing.T) {
 
 	// Sampling from the exported model and from the checkpoint (raw).
 	s := filepath.Join(dir, "s.png")
-	npy := filepath.Join(dir, "s.npy")
+	npyOut := filepath.Join(dir, "s.npy")
 	traj := filepath.Join(dir, "traj.png")
 	out, _ = wantRun(t, exitOK, "sample", "-ckpt", model, "-n", "5", "-cols", "3", "-method", "heun", "-steps", "3",
-		"-out", s, "-npy", npy, "-trajectory", traj, "-batch", "2")
+		"-out", s, "-npy", npyOut, "-trajectory", traj, "-batch", "2")
 	contains(t, "sample output", out, "6 training steps", "5 samples, heun with 3 steps: 18 field evaluations (9 steps",
 		"over 3 batch(es) of up to 2", "wrote "+s, "t = 0, 0.333, 0.667, 1")
 	if w, h := pngSize(t, s); w != 3*30+2 || h != 2*30+2 {
@@ -126,7 +127,7 @@ func TestTrainSampleInterpolate(t *testing.T) {
 	if w, h := pngSize(t, traj); w != 4*30+2 || h != 5*30+2 {
 		t.Errorf("trajectory %dx%d, want 4 times × 5 samples", w, h)
 	}
-	pix, n, err := flowmatch.ReadImagesNPY(npy)
+	pix, n, err := readImagesNPY(npyOut)
 	if err != nil || n != 5 || len(pix) != 5*784 {
 		t.Errorf("sample -npy: %d images, %v", n, err)
 	}
@@ -138,14 +139,14 @@ func TestTrainSampleInterpolate(t *testing.T) {
 	noise := make([]float32, 2*784)
 	flowmatch.Noise(noise, 9)
 	nf := filepath.Join(dir, "noise.npy")
-	if err := flowmatch.WriteNPYFloat32(nf, noise, 2, 1, 28, 28); err != nil {
+	if err := npy.WriteFloat32(nf, noise, 2, 1, 28, 28); err != nil {
 		t.Fatal(err)
 	}
 	npy2 := filepath.Join(dir, "s2.npy")
 	wantRun(t, exitOK, "sample", "-ckpt", model, "-noise", nf, "-steps", "2", "-out", s, "-npy", npy2)
-	wantRun(t, exitOK, "sample", "-ckpt", model, "-seed", "9", "-n", "2", "-steps", "2", "-out", s, "-npy", npy)
-	a, _, err1 := flowmatch.ReadImagesNPY(npy)
-	b, _, err2 := flowmatch.ReadImagesNPY(npy2)
+	wantRun(t, exitOK, "sample", "-ckpt", model, "-seed", "9", "-n", "2", "-steps", "2", "-out", s, "-npy", npyOut)
+	a, _, err1 := readImagesNPY(npyOut)
+	b, _, err2 := readImagesNPY(npy2)
 	if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
 		t.Errorf("-noise file and -seed 9 disagree (%v, %v)", err1, err2)
 	}
@@ -203,7 +204,7 @@ func tinyCheckpoint(t *testing.T, steps int) (dir, ck string) {
 func TestFlowmatchCLIErrors(t *testing.T) {
 	dir, ck := tinyCheckpoint(t, 1)
 	bad := filepath.Join(dir, "bad.npy")
-	if err := flowmatch.WriteNPYFloat32(bad, make([]float32, 6), 2, 3); err != nil {
+	if err := npy.WriteFloat32(bad, make([]float32, 6), 2, 3); err != nil {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "missing.safetensors")

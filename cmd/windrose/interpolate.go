@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/windrose/windrose/flowmatch"
+	"github.com/windrose/windrose/internal/report"
 )
 
 func init() {
@@ -76,7 +77,7 @@ func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	pix := make([]uint8, len(x))
 	flowmatch.Pixels(pix, x)
-	if err := flowmatch.WriteGridPNG(out, pix, 2*k, 28, 28, k); err != nil {
+	if err := report.WriteMosaicPNG(out, pix, 2*k, 28, 28, k); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "model %s; %d points from seed %d to seed %d, %s: %d field evaluations, wall %v\n",

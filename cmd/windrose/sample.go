@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/windrose/windrose/flowmatch"
+	"github.com/windrose/windrose/internal/report"
 	"github.com/windrose/windrose/models"
+	"github.com/windrose/windrose/npy"
 	"github.com/windrose/windrose/ode"
 )
 
@@ -41,7 +43,7 @@ per call, each at its own time, and a finished sample's place goes to the
 next one.
 
 The initial noise comes from -seed, or from -noise FILE.npy (float32,
-shape [N, 1, 28, 28]; -n is then N). The images are written as a PNG grid
+shape [N, 1, 28, 28]; -n is then N). The images are written as a PNG mosaic
 (-out, -cols per row) and, with -npy FILE, as a NumPy uint8 array
 [N, 28, 28]. -trajectory FILE.png draws the states x_t at 6 times from 0 to 1
 for the first (up to) 8 samples, one row per sample.
@@ -78,8 +80,8 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&f.n, "n", 64, "number of `samples`")
 	fs.Uint64Var(&f.seed, "seed", 1, "`seed` of the initial noise")
 	fs.StringVar(&f.noise, "noise", "", "read the initial noise from this .npy `file` (float32 [N,1,28,28])")
-	fs.StringVar(&f.out, "out", "samples.png", "PNG `file` of the image grid")
-	fs.IntVar(&f.cols, "cols", 8, "images per row of the grid")
+	fs.StringVar(&f.out, "out", "samples.png", "PNG `file` of the image mosaic")
+	fs.IntVar(&f.cols, "cols", 8, "images per row of the mosaic")
 	fs.StringVar(&f.npy, "npy", "", "also write the images to this .npy `file` (uint8 [N,28,28])")
 	fs.StringVar(&f.trajectory, "trajectory", "", "PNG `file` of x_t at 6 times for the first 8 samples")
 	fs.IntVar(&f.batch, "batch", 256, "samples integrated together")
@@ -109,7 +111,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 		if given["seed"] {
 			return usagef("-seed and -noise exclude each other")
 		}
-		if noise, f.n, err = flowmatch.ReadNoise(f.noise); err != nil {
+		if noise, f.n, err = readNoise(f.noise); err != nil {
 			return err
 		}
 	} else {
@@ -138,7 +140,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	pix := make([]uint8, len(x))
 	flowmatch.Pixels(pix, x)
-	if err := flowmatch.WriteGridPNG(f.out, pix, f.n, 28, 28, f.cols); err != nil {
+	if err := report.WriteMosaicPNG(f.out, pix, f.n, 28, 28, f.cols); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "model %s (%d training steps, %d images)\n", name, model.Step, model.Images)
@@ -153,7 +155,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 		res.Wall.Round(time.Millisecond), res.Wall.Seconds()*1000/float64(f.n))
 	fmt.Fprintf(stdout, "wrote %s\n", f.out)
 	if f.npy != "" {
-		if err := flowmatch.WriteNPYUint8(f.npy, pix, f.n, 28, 28); err != nil {
+		if err := npy.WriteUint8(f.npy, pix, f.n, 28, 28); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", f.npy)
@@ -167,7 +169,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 				strip = append(strip, tmp...)
 			}
 		}
-		if err := flowmatch.WriteGridPNG(f.trajectory, strip, nTraj*len(times), 28, 28, len(times)); err != nil {
+		if err := report.WriteMosaicPNG(f.trajectory, strip, nTraj*len(times), 28, 28, len(times)); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s (t = %s, one row per sample)\n", f.trajectory, formatTimes(times))

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/windrose/windrose/flowmatch"
 )
 
 // TestSampleGrid runs sample with -grid on a tiny trained model: the
@@ -24,7 +22,7 @@ func TestSampleGrid(t *testing.T) {
 	contains(t, "sample -grid early:3 output", out, "midpoint with 4 steps on the early:3 grid: 8 field evaluations")
 
 	read := func(name string) []uint8 {
-		px, _, err := flowmatch.ReadImagesNPY(npy(name))
+		px, _, err := readImagesNPY(npy(name))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/windrose/windrose/field"
 	"github.com/windrose/windrose/ode"
-	"github.com/windrose/windrose/ode/odetest"
 )
 
 func init() {
@@ -206,7 +205,7 @@ func adaptiveMethods() string {
 // (T0, X0), is only trusted at the end of p's own span: that is all the
 // catalogue promises for such problems (the Arenstorf orbit is known only
 // after one period).
-func exactOf(p *odetest.Problem, prob ode.Problem[float64]) (exact func(dst []float64, t float64), everywhere bool) {
+func exactOf(p *field.Problem, prob ode.Problem[float64]) (exact func(dst []float64, t float64), everywhere bool) {
 	if e, ok := p.Field.(field.Exacter); ok {
 		t0, x0 := prob.T0, prob.X0
 		return func(dst []float64, t float64) { e.Exact(dst, t, t0, x0) }, true
@@ -218,7 +217,7 @@ func exactOf(p *odetest.Problem, prob ode.Problem[float64]) (exact func(dst []fl
 }
 
 // printSolve prints the report of one solve.
-func printSolve(w io.Writer, p *odetest.Problem, prob ode.Problem[float64], m *ode.Tableau, set *ode.Settings, res *ode.Result[float64], wall time.Duration) {
+func printSolve(w io.Writer, p *field.Problem, prob ode.Problem[float64], m *ode.Tableau, set *ode.Settings, res *ode.Result[float64], wall time.Duration) {
 	mode := fmt.Sprintf("fixed, %d steps", set.Steps)
 	if set.RTol > 0 {
 		mode = fmt.Sprintf("adaptive, rtol %g, atol %g", set.RTol, set.ATol)

@@ -12,8 +12,8 @@ import (
 	"github.com/windrose/windrose/ode"
 )
 
-// report parses the "key   value" lines that solve prints.
-func report(t *testing.T, stdout string) map[string]string {
+// parseSolveReport parses the "key   value" lines that solve prints.
+func parseSolveReport(t *testing.T, stdout string) map[string]string {
 	t.Helper()
 	r := make(map[string]string)
 	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
@@ -78,7 +78,7 @@ func TestSolveReport(t *testing.T) {
 			if code != exitOK {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			r := report(t, stdout)
+			r := parseSolveReport(t, stdout)
 			m, _ := ode.MethodByName(tc.args[1])
 			want, err := ode.Solve(context.Background(),
 				ode.Problem[float64]{Field: field.Tutorial{}, T0: 0, T1: 5, X0: []float64{2}}, &tc.set, m)
@@ -123,7 +123,7 @@ func TestSolveSpan(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		r := report(t, stdout)
+		r := parseSolveReport(t, stdout)
 		want := tutorialExact(tc.t1, tc.t0, 2)
 		if got := floatsOf(t, r["exact"]); got[0] != want {
 			t.Errorf("span [%v, %v]: exact %v, want %v", tc.t0, tc.t1, got, want)
@@ -141,7 +141,7 @@ func TestSolveSpan(t *testing.T) {
 // its own span and "unknown" for any other.
 func TestSolveEndOnlyExact(t *testing.T) {
 	_, stdout, _ := runCLI(t, "solve", "-problem", "arenstorf", "-rtol", "1e-10", "-atol", "1e-12")
-	r := report(t, stdout)
+	r := parseSolveReport(t, stdout)
 	if got, want := floatsOf(t, r["exact"]), field.ArenstorfX0(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("arenstorf exact %v, want %v", got, want)
 	}
@@ -152,11 +152,11 @@ func TestSolveEndOnlyExact(t *testing.T) {
 		t.Errorf("arenstorf error %v", e)
 	}
 	_, stdout, _ = runCLI(t, "solve", "-problem", "arenstorf", "-rtol", "1e-6", "-atol", "1e-9", "-t1", "10")
-	if r := report(t, stdout); r["exact"] != "unknown" {
+	if r := parseSolveReport(t, stdout); r["exact"] != "unknown" {
 		t.Errorf("arenstorf on [0, 10]: exact %q, want unknown", r["exact"])
 	}
 	_, stdout, _ = runCLI(t, "solve", "-problem", "lorenz", "-steps", "100", "-method", "rk4")
-	if r := report(t, stdout); r["exact"] != "unknown" || r["error"] != "" {
+	if r := parseSolveReport(t, stdout); r["exact"] != "unknown" || r["error"] != "" {
 		t.Errorf("lorenz: exact %q error %q", r["exact"], r["error"])
 	}
 }
@@ -235,7 +235,7 @@ func TestSolveRunTimeFailures(t *testing.T) {
 			if code != exitFailure {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitFailure, stdout, stderr)
 			}
-			if r := report(t, stdout); !strings.HasPrefix(r["status"], tc.status) {
+			if r := parseSolveReport(t, stdout); !strings.HasPrefix(r["status"], tc.status) {
 				t.Errorf("status %q, want %s", r["status"], tc.status)
 			}
 			if !strings.Contains(stderr, tc.stderr) {

@@ -8,12 +8,14 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/windrose/windrose/flowmatch"
+	"github.com/windrose/windrose/internal/report"
 	"github.com/windrose/windrose/mnist"
 )
 
@@ -143,20 +145,26 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "training: %s, batch %d, lr %g (warm-up %d, cosine %v, clip %g), loss %s, σmin %g, %s times, OT coupling %v, EMA %g, seed %d, %d images; checkpoint %s every %v\n",
 		archString(c), c.Batch, c.LR, c.WarmupSteps, c.Cosine, c.ClipNorm, c.Loss, c.SigmaMin, c.Times, c.OTCoupling, c.EMADecay, c.Seed, data.N, c.Checkpoint, c.CheckpointEvery)
 	tr.AfterSave = func(path string) error {
-		return flowmatch.WriteCurve(path, tr.Losses(), c.Batch, data.N)
+		return writeLossCurve(path, tr.Losses(), c.Batch, data.N)
 	}
-	pp := &flowmatch.ProgressPrinter{W: progressOut}
+	pp := &report.ProgressPrinter{W: progressOut}
 	if fl, ok := progressOut.(*os.File); ok {
-		pp.Terminal = flowmatch.IsTerminal(fl)
+		pp.Terminal = report.IsTerminal(fl)
 	}
-	tr.Progress = pp.Report
+	tr.Progress = func(p flowmatch.Progress) {
+		pp.Report(report.Progress{
+			Step: p.Step, Epoch: p.Epoch, Images: p.Images,
+			Loss: p.Loss, LR: p.LR, ImagesPerSec: p.ImagesPerSec,
+			Elapsed: p.Elapsed, Fraction: p.Fraction, ETA: p.ETA,
+		})
+	}
 	res, err := tr.Train(ctx)
 	pp.Done()
 	if res != nil {
 		fmt.Fprintf(stdout, "stopped (%s) after %d steps, %d images (%d epochs) in %v; mean loss of the last steps %.4f\n",
 			res.Stop, res.Steps, res.Images, res.Epoch, res.Elapsed.Round(time.Millisecond), res.Loss)
 		if res.Checkpoint != "" {
-			csv, png := flowmatch.CurveFiles(res.Checkpoint)
+			csv, png := curveFiles(res.Checkpoint)
 			fmt.Fprintf(stdout, "checkpoint %s; loss curve %s, %s\n", res.Checkpoint, csv, png)
 		}
 	}
@@ -347,4 +355,31 @@ func archString(c flowmatch.Config) string {
 		return fmt.Sprintf("UNet widths %v, %d block(s) per level, %d in the middle", u.Widths(), u.Blocks, u.Mid)
 	}
 	return fmt.Sprintf("VelocityNet base %d", c.Base)
+}
+
+// curveFiles returns the paths of the loss curve files written beside the
+// checkpoint at path: its name without extension plus ".loss.csv" and
+// ".loss.png".
+func curveFiles(path string) (csv, png string) {
+	base := strings.TrimSuffix(path, filepath.Ext(path))
+	return base + ".loss.csv", base + ".loss.png"
+}
+
+// writeLossCurve writes the loss curve of a run beside its checkpoint at
+// path (curveFiles): the losses are those of steps 1, 2, …, each of batch
+// images from n training images, the last batch of an epoch partial. It
+// writes nothing for an empty curve.
+func writeLossCurve(path string, losses []float32, batch, n int) error {
+	if len(losses) == 0 {
+		return nil
+	}
+	spe := (n + batch - 1) / batch
+	images := make([]int, len(losses))
+	for i := range images {
+		step := i + 1
+		e, r := step/spe, step%spe
+		images[i] = e*n + min(r*batch, n)
+	}
+	csvPath, pngPath := curveFiles(path)
+	return report.WriteLossCurve(csvPath, pngPath, losses, images)
 }

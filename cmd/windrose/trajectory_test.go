@@ -66,7 +66,7 @@ func TestSolveCSV(t *testing.T) {
 	}
 	// The last row is the reported final state.
 	last := parseRow(t, recs[len(recs)-1])
-	if x := floatsOf(t, report(t, stdout)["x"]); last[1] != x[0] {
+	if x := floatsOf(t, parseSolveReport(t, stdout)["x"]); last[1] != x[0] {
 		t.Errorf("last row x %v, report x %v", last[1], x[0])
 	}
 	// Nothing is left beside the file.
@@ -100,7 +100,7 @@ func TestSolveCSVListNoExact(t *testing.T) {
 	if got := parseRow(t, recs[2])[0]; got != 1.5 {
 		t.Errorf("second row at t = %v, want 1.5", got)
 	}
-	x := floatsOf(t, report(t, stdout[:i])["x"])
+	x := floatsOf(t, parseSolveReport(t, stdout[:i])["x"])
 	if got := parseRow(t, recs[3]); got[0] != 20 || got[1] != x[0] || got[3] != x[2] {
 		t.Errorf("last row %v, final state %v", got, x)
 	}

@@ -1,5 +1,5 @@
 // Package atomicfile writes files so that a crash never leaves a torn one:
-// checkpoints, sample grids, .npy arrays, CSV trajectories and loss curves all
+// checkpoints, image mosaics, .npy arrays, CSV trajectories and loss curves all
 // go through Write.
 package atomicfile
 

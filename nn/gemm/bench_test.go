@@ -15,8 +15,8 @@ import (
 	"github.com/windrose/windrose/nn/gemm/openblas"
 )
 
-// shape is one product of the flow-matching VelocityNet in its im2col
-// formulation (REFERENCE.md): a convolution with Cin input and Cout output
+// shape is one product of the flow-matching VelocityNet (docs/reference.md)
+// in its im2col formulation: a convolution with Cin input and Cout output
 // channels, a kh×kw kernel and an output of P pixels is, per image, the
 // forward product W (Cout×K) · cols (K×P) with K = Cin·kh·kw; its weight
 // gradient dY (Cout×P) · colsᵀ (P×K), an A·Bᵀ; and its input gradient

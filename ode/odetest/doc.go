@@ -7,14 +7,15 @@
 //
 // # Problems
 //
-// A Problem is an initial-value problem with a name and, when one is known,
-// its exact solution. Decay, Rotation and Nonautonomous are small
-// self-contained problems whose solutions are elementary functions; package
-// field holds a larger catalogue built on the same type.
+// Problems are field.Problem values: initial-value problems with a name and,
+// when one is known, their exact solution. Decay, Rotation and
+// Nonautonomous are small self-contained problems whose solutions are
+// elementary functions; field.Problems is a larger catalogue of the same
+// type.
 //
 // # Convergence
 //
-// ObservedOrder integrates a Problem with a fixed-step method on a sequence of
+// ObservedOrder integrates a field.Problem with a fixed-step method on a sequence of
 // step counts and fits the log-log slope of the final error against the step
 // size; LogLogSlope is the fit on its own, for error-versus-tolerance studies.
 //

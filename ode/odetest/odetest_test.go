@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/windrose/windrose/field"
 	"github.com/windrose/windrose/ode"
 	"github.com/windrose/windrose/ode/odetest"
 )
@@ -38,19 +39,6 @@ func TestProblemsExact(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestProblemODECopies: ODE hands the solver a copy of X0.
-func TestProblemODECopies(t *testing.T) {
-	p := odetest.Rotation()
-	q := p.ODE()
-	q.X0[0] = 42
-	if p.X0[0] != 1 {
-		t.Errorf("ODE shares X0 with the Problem")
-	}
-	if q.T0 != p.T0 || q.T1 != p.T1 || q.Field == nil {
-		t.Errorf("ODE = %+v", q)
 	}
 }
 
@@ -112,7 +100,7 @@ func expectPanic(t *testing.T, name string, f func()) {
 func TestObservedOrder(t *testing.T) {
 	for _, c := range []struct {
 		m     *ode.Tableau
-		p     odetest.Problem
+		p     field.Problem
 		steps []int
 		want  float64
 	}{
@@ -139,7 +127,7 @@ func TestObservedOrder(t *testing.T) {
 // TestObservedOrderZeroError: a method that is exact on the problem (Euler
 // on x' = 0) leaves no logarithm to take: an error, not a silent NaN.
 func TestObservedOrderZeroError(t *testing.T) {
-	p := odetest.Problem{
+	p := field.Problem{
 		Name:  "constant",
 		Field: ode.Func[float64](func(dst []float64, _ float64, _ []float64) { dst[0] = 0 }),
 		T0:    0, T1: 1, X0: []float64{3},
@@ -252,6 +240,12 @@ func TestCheckField(t *testing.T) {
 		if err := odetest.CheckField(p.Field, p.T0, p.X0); err != nil {
 			t.Errorf("%s: %v", p.Name, err)
 		}
+	}
+	// ode.Batch keeps the contract of the field it applies per sample.
+	rot := odetest.Rotation()
+	two := append(append([]float64(nil), rot.X0...), 0.5, -3)
+	if err := odetest.CheckField[float64](ode.Batch[float64]{Field: rot.Field, Dim: len(rot.X0)}, 1, two); err != nil {
+		t.Errorf("ode.Batch: %v", err)
 	}
 	for _, c := range []struct {
 		name string

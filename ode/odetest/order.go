@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/windrose/windrose/field"
 	"github.com/windrose/windrose/ode"
 )
 
@@ -23,7 +24,7 @@ import (
 // ObservedOrder panics if p.Exact is nil, if steps has fewer than two entries
 // or if an entry is not positive. It returns an error if a solve fails or if
 // an error is zero, which leaves the logarithm undefined.
-func ObservedOrder(m *ode.Tableau, p Problem, steps []int) (order float64, errs []float64, err error) {
+func ObservedOrder(m *ode.Tableau, p field.Problem, steps []int) (order float64, errs []float64, err error) {
 	if p.Exact == nil {
 		panic("odetest: ObservedOrder needs a problem with an exact solution: " + p.Name)
 	}

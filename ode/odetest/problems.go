@@ -3,20 +3,22 @@ package odetest
 import (
 	"math"
 
+	"github.com/windrose/windrose/field"
 	"github.com/windrose/windrose/ode"
 )
 
-// The problems below are deliberately tiny and self-contained (no import of
-// package field, which itself builds on this package): they exercise scalar
-// and vector states, autonomous and time-dependent fields, and a flow that
-// preserves norms. Each call returns a fresh Problem with its own X0.
+// The problems below are deliberately tiny and self-contained, written out
+// here rather than taken from package field's catalogue, whose fields they
+// check: they exercise scalar and vector states, autonomous and
+// time-dependent fields, and a flow that preserves norms. Each call returns
+// a fresh field.Problem with its own X0.
 
 // Decay returns x' = -x, x(0) = 1 on [0, 2], with x(t) = exp(-t).
 //
 // The span [0, 2] keeps the solution well away from 0 (exp(-2) ≈ 0.135), so
 // absolute and relative errors stay comparable.
-func Decay() Problem {
-	return Problem{
+func Decay() field.Problem {
+	return field.Problem{
 		Name: "decay",
 		Field: ode.Func[float64](func(dst []float64, _ float64, x []float64) {
 			for i, v := range x {
@@ -38,8 +40,8 @@ func Decay() Problem {
 // Its flow is a rotation, so errors are neither damped nor amplified: a
 // method's global error grows only linearly in time. The end point t = 4 is
 // not a multiple of π/2, so no component of the error vanishes by symmetry.
-func Rotation() Problem {
-	return Problem{
+func Rotation() field.Problem {
+	return field.Problem{
 		Name: "rotation",
 		Field: ode.Func[float64](func(dst []float64, _ float64, x []float64) {
 			dst[0] = -x[1]
@@ -61,8 +63,8 @@ func Rotation() Problem {
 // The field depends on t, so a stepper that evaluates a stage at the wrong
 // time (a wrong node c_i, or t not advanced) loses its order here while
 // keeping it on the autonomous problems.
-func Nonautonomous() Problem {
-	return Problem{
+func Nonautonomous() field.Problem {
+	return field.Problem{
 		Name: "nonautonomous",
 		Field: ode.Func[float64](func(dst []float64, t float64, x []float64) {
 			c := math.Cos(t)
@@ -80,6 +82,6 @@ func Nonautonomous() Problem {
 }
 
 // Problems returns Decay, Rotation and Nonautonomous.
-func Problems() []Problem {
-	return []Problem{Decay(), Rotation(), Nonautonomous()}
+func Problems() []field.Problem {
+	return []field.Problem{Decay(), Rotation(), Nonautonomous()}
 }

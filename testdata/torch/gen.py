@@ -15,6 +15,9 @@ this script:
                                    inputs of REFERENCE.md), v = net(xt, t),
                                    dv = d loss / d v, dxt = d loss / d xt, loss
   adamw.safetensors                torch.optim.AdamW trajectories (see adamw())
+  unet_weights.safetensors         state_dict of a small UNet twin (unet.py; see unet())
+  unet_grads.safetensors           its d (v . dv) / d parameter
+  unet_batch.safetensors           its batch: x, t, v = net(x, t), dv, dx
 
 The loss is REFERENCE.md's: per-pixel smooth-L1 (beta 0.1) between v and u,
 each sample weighted by w = t(1-t) / (mean_batch t(1-t) + 1e-8), averaged,
@@ -34,6 +37,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "..", "shared", "bench"))
 import torch_velocitynet as ref  # noqa: E402  (the reference network, not copied)
+sys.path.insert(0, HERE)
+import unet as unet_twin  # noqa: E402  (the twin of nn.UNet)
 
 
 def write_safetensors(path, tensors, metadata=None):
@@ -118,7 +123,36 @@ def adamw():
                        "a": json.dumps(settings["a"]), "b": json.dumps(settings["b"])})
 
 
+# The UNet of the parity test (nn/torch_test.go, TestTorchParityUNet): three
+# levels of widths 16/32/64 on 28x28, two blocks per level, one in the middle,
+# time width 32, 8 groups.
+UNET = dict(channels=1, base=16, mults=(1, 2, 4), blocks=2, mid=1, tdim=32, groups=8)
+
+
+def unet():
+    torch.manual_seed(0)
+    net = unet_twin.UNet(**UNET)
+    write_safetensors(os.path.join(HERE, "unet_weights.safetensors"), list(net.state_dict().items()),
+                      {"source": "testdata/torch/gen.py", "torch": torch.__version__, "config": json.dumps(UNET)})
+    g = torch.Generator().manual_seed(3)
+    B = 3
+    x = torch.randn(B, 1, 28, 28, generator=g).requires_grad_(True)
+    t = torch.tensor([0.05, 0.5, 0.93], dtype=torch.float32)
+    v = net(x, t)
+    dv = torch.randn(v.shape, generator=g)
+    net.zero_grad()
+    (v * dv).sum().backward()
+    write_safetensors(os.path.join(HERE, "unet_grads.safetensors"),
+                      [(n, p.grad) for n, p in net.named_parameters()],
+                      {"source": "testdata/torch/gen.py", "what": "d (v . dv) / d parameter"})
+    write_safetensors(os.path.join(HERE, "unet_batch.safetensors"),
+                      [("x", x), ("t", t), ("v", v), ("dv", dv), ("dx", x.grad)],
+                      {"source": "testdata/torch/gen.py"})
+    print("unet params", sum(p.numel() for p in net.parameters()))
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
-    velocitynet()
-    adamw()
+    which = sys.argv[1:] or ["velocitynet", "adamw", "unet"]
+    for name in which:
+        globals()[name]()

@@ -1,9 +1,11 @@
-package odetest
+package field
 
 import "github.com/windrose/windrose/ode"
 
 // Problem is a float64 initial-value problem with a name and, when known, its
-// exact solution: integrate Field from (T0, X0) to T1.
+// exact solution: integrate Field from (T0, X0) to T1. Problems returns the
+// catalogue's; package ode/odetest builds its own small ones and measures
+// convergence orders on any of them.
 type Problem struct {
 	// Name is a short lower-case identifier, used in test names and by the CLI.
 	Name string
@@ -40,7 +42,7 @@ func (p Problem) ODE() ode.Problem[float64] {
 // It panics if p.Exact is nil.
 func (p Problem) ExactAt(t float64) []float64 {
 	if p.Exact == nil {
-		panic("odetest: problem " + p.Name + " has no exact solution")
+		panic("field: problem " + p.Name + " has no exact solution")
 	}
 	dst := make([]float64, len(p.X0))
 	p.Exact(dst, t)

@@ -1,4 +1,4 @@
-package flowmatch
+package report
 
 import (
 	"fmt"
@@ -13,35 +13,34 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// curveWindow is the number of steps the smoothed loss averages: the loss
+// lossWindow is the number of steps the smoothed loss averages: the loss
 // of one batch scatters by tens of percent (each step draws new times and
 // noise), and a trailing mean of 100 steps shows the trend.
-const curveWindow = 100
+const lossWindow = 100
 
-// WriteCurve writes the loss curve of a run to the two CurveFiles of the
-// checkpoint path: a CSV file with one row per step (step, images seen,
-// loss, mean loss of the last 100 steps) and a PNG plot of both losses
-// against the images seen, on a logarithmic loss axis. batch and n (the
-// number of training images) turn steps into images. Each file is written
-// atomically. It writes nothing for an empty curve.
-func WriteCurve(path string, losses []float32, batch, n int) error {
+// WriteLossCurve writes the loss curve of a training run to two files: at
+// csvPath a CSV file with one row per step (step, images seen, loss, mean
+// loss of the last 100 steps), at pngPath a PNG plot of both losses against
+// the images seen, on a logarithmic loss axis. losses[i] is the loss of
+// step i+1 and images[i] the number of training images seen after it.
+// Each file is written atomically. It writes nothing for an empty curve,
+// and no PNG when no loss is positive and finite (nothing to draw on a
+// logarithmic axis). It panics if len(images) != len(losses).
+func WriteLossCurve(csvPath, pngPath string, losses []float32, images []int) error {
+	if len(images) != len(losses) {
+		panic(fmt.Sprintf("report: WriteLossCurve: %d image counts for %d losses", len(images), len(losses)))
+	}
 	if len(losses) == 0 {
 		return nil
-	}
-	csvPath, pngPath := CurveFiles(path)
-	spe := stepsPerEpoch(n, batch)
-	images := func(step int) int { // images seen after step steps
-		e, r := step/spe, step%spe
-		return e*n + min(r*batch, n)
 	}
 	smooth := make([]float64, len(losses))
 	var sum float64
 	for i, l := range losses {
 		sum += float64(l)
-		if i >= curveWindow {
-			sum -= float64(losses[i-curveWindow])
+		if i >= lossWindow {
+			sum -= float64(losses[i-lossWindow])
 		}
-		smooth[i] = sum / float64(min(i+1, curveWindow))
+		smooth[i] = sum / float64(min(i+1, lossWindow))
 	}
 	err := atomicfile.Write(csvPath, func(w io.Writer) error {
 		if _, err := io.WriteString(w, "step,images,loss,loss_mean100\n"); err != nil {
@@ -52,7 +51,7 @@ func WriteCurve(path string, losses []float32, batch, n int) error {
 			b = b[:0]
 			b = strconv.AppendInt(b, int64(i+1), 10)
 			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(images(i+1)), 10)
+			b = strconv.AppendInt(b, int64(images[i]), 10)
 			b = append(b, ',')
 			b = strconv.AppendFloat(b, float64(l), 'g', -1, 32)
 			b = append(b, ',')
@@ -77,7 +76,7 @@ func WriteCurve(path string, losses []float32, batch, n int) error {
 	raw := make(plotter.XYs, 0, len(losses))
 	mean := make(plotter.XYs, 0, len(losses))
 	for i, l := range losses {
-		x := float64(images(i + 1))
+		x := float64(images[i])
 		if v := float64(l); v > 0 && !math.IsInf(v, 0) {
 			raw = append(raw, plotter.XY{X: x, Y: v})
 		}
@@ -90,12 +89,12 @@ func WriteCurve(path string, losses []float32, batch, n int) error {
 	}
 	lr, err := plotter.NewLine(raw)
 	if err != nil {
-		return fmt.Errorf("flowmatch: plotting the loss: %w", err)
+		return fmt.Errorf("report: plotting the loss: %w", err)
 	}
 	lr.Color = color.Gray{Y: 190}
 	lm, err := plotter.NewLine(mean)
 	if err != nil {
-		return fmt.Errorf("flowmatch: plotting the loss: %w", err)
+		return fmt.Errorf("report: plotting the loss: %w", err)
 	}
 	lm.Color = color.RGBA{R: 31, G: 119, B: 180, A: 255}
 	lm.Width = vg.Points(1.5)
@@ -105,7 +104,7 @@ func WriteCurve(path string, losses []float32, batch, n int) error {
 	p.Legend.Top = true
 	wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
 	if err != nil {
-		return fmt.Errorf("flowmatch: plotting the loss: %w", err)
+		return fmt.Errorf("report: plotting the loss: %w", err)
 	}
 	return atomicfile.Write(pngPath, func(w io.Writer) error {
 		_, err := wt.WriteTo(w)

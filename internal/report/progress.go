@@ -1,4 +1,4 @@
-package flowmatch
+package report
 
 import (
 	"fmt"
@@ -8,10 +8,26 @@ import (
 	"time"
 )
 
+// Progress is the state of a training run after a step, as a
+// ProgressPrinter shows it.
+type Progress struct {
+	Step, Epoch, Images int
+	// Loss is the loss of this step, LR the learning rate it used.
+	Loss, LR float64
+	// ImagesPerSec is a smoothed training speed; 0 before it is known.
+	ImagesPerSec float64
+	// Elapsed is the wall time of the run so far.
+	Elapsed time.Duration
+	// Fraction is how far the run is toward its end, in [0, 1]; ETA is
+	// the estimated time left, or −1 while unknown.
+	Fraction float64
+	ETA      time.Duration
+}
+
 // ProgressPrinter shows a run's Progress on W: on a terminal a bar redrawn
 // in place (percentage, step, smoothed loss, images/s, ETA), elsewhere (a
-// log file, a pipe) a plain line every Interval. Pass its Report method as
-// Trainer.Progress and call Done when training returns.
+// log file, a pipe) a plain line every Interval. Call Report after every
+// step and Done when training returns.
 type ProgressPrinter struct {
 	W io.Writer
 	// Terminal selects the redrawn bar; see IsTerminal.

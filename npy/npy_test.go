@@ -1,44 +1,47 @@
-package flowmatch
+package npy_test
 
 import (
 	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/windrose/windrose/npy"
 )
 
 // The files under testdata/npy are written by NumPy 1.24
-// (testdata/npy/gen.py); their values are formulas recomputed here.
+// (testdata/gen.py); their values are formulas recomputed here.
 
 func TestReadNPYNumPyFiles(t *testing.T) {
-	noise, n, err := ReadNoise("testdata/npy/noise_f4.npy")
+	noise, err := npy.Read("testdata/noise_f4.npy")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 2 || len(noise) != 2*784 {
-		t.Fatalf("noise: %d samples, %d values", n, len(noise))
+	if !slices.Equal(noise.Shape, []int{2, 1, 28, 28}) || noise.U8 != nil || len(noise.F32) != 2*784 {
+		t.Fatalf("noise: shape %v, %d float32, %d uint8", noise.Shape, len(noise.F32), len(noise.U8))
 	}
-	for i, v := range noise {
+	for i, v := range noise.F32 {
 		if want := float32(float64(i%97)/8 - 6); v != want {
 			t.Fatalf("noise[%d] = %v, want %v", i, v, want)
 		}
 	}
-	pix, n, err := ReadImagesNPY("testdata/npy/images_u1.npy")
+	img, err := npy.Read("testdata/images_u1.npy")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 3 || len(pix) != 3*784 {
-		t.Fatalf("images: %d, %d pixels", n, len(pix))
+	if !slices.Equal(img.Shape, []int{3, 28, 28}) || img.F32 != nil || len(img.U8) != 3*784 {
+		t.Fatalf("images: shape %v, %d float32, %d uint8", img.Shape, len(img.F32), len(img.U8))
 	}
-	for i, v := range pix {
+	for i, v := range img.U8 {
 		if want := uint8(7 * i % 256); v != want {
 			t.Fatalf("pixel %d = %d, want %d", i, v, want)
 		}
 	}
 	for _, name := range []string{"big_f4.npy", "v2_f4.npy"} {
-		a, err := ReadNPY(filepath.Join("testdata/npy", name))
+		a, err := npy.Read(filepath.Join("testdata", name))
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
@@ -57,7 +60,7 @@ func TestReadNPYNumPyFiles(t *testing.T) {
 // TestWriteNPYMatchesNumPy writes the NumPy test images again and compares
 // the bytes: header, padding and data are NumPy's.
 func TestWriteNPYMatchesNumPy(t *testing.T) {
-	want, err := os.ReadFile("testdata/npy/images_u1.npy")
+	want, err := os.ReadFile("testdata/images_u1.npy")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +69,7 @@ func TestWriteNPYMatchesNumPy(t *testing.T) {
 		pix[i] = uint8(7 * i % 256)
 	}
 	p := filepath.Join(t.TempDir(), "out.npy")
-	if err := WriteNPYUint8(p, pix, 3, 28, 28); err != nil {
+	if err := npy.WriteUint8(p, pix, 3, 28, 28); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(p)
@@ -83,10 +86,10 @@ func TestNPYRoundTrip(t *testing.T) {
 	f := []float32{1.5, -2, 0, 3.25e-3, 7, 8}
 	for _, shape := range [][]int{{6}, {2, 3}, {1, 2, 3}, {6, 1}} {
 		p := filepath.Join(dir, "f.npy")
-		if err := WriteNPYFloat32(p, f, shape...); err != nil {
+		if err := npy.WriteFloat32(p, f, shape...); err != nil {
 			t.Fatal(err)
 		}
-		a, err := ReadNPY(p)
+		a, err := npy.Read(p)
 		if err != nil {
 			t.Fatalf("shape %v: %v", shape, err)
 		}
@@ -105,18 +108,19 @@ func TestNPYRoundTrip(t *testing.T) {
 		}
 	}
 	p := filepath.Join(dir, "empty.npy")
-	if err := WriteNPYUint8(p, []uint8{}, 0, 28, 28); err != nil {
+	if err := npy.WriteUint8(p, []uint8{}, 0, 28, 28); err != nil {
 		t.Fatal(err)
 	}
-	if pix, n, err := ReadImagesNPY(p); err != nil || n != 0 || len(pix) != 0 {
-		t.Errorf("empty images: %d, %v", n, err)
+	if a, err := npy.Read(p); err != nil || !slices.Equal(a.Shape, []int{0, 28, 28}) || a.U8 == nil || len(a.U8) != 0 || a.F32 != nil {
+		t.Errorf("empty images: %+v, %v", a, err)
 	}
-	mustPanic(t, "shape", func() { WriteNPYUint8(p, []uint8{1, 2}, 3) })
+	mustPanic(t, "npy: shape [3] holds 3 values, have 2", func() { npy.WriteUint8(p, []uint8{1, 2}, 3) })
+	mustPanic(t, "npy: shape [2 -1] has a negative dimension", func() { npy.WriteFloat32(p, nil, 2, -1) })
 }
 
 func TestReadNPYErrors(t *testing.T) {
 	dir := t.TempDir()
-	good, err := os.ReadFile("testdata/npy/noise_f4.npy")
+	good, err := os.ReadFile("testdata/noise_f4.npy")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,44 +146,34 @@ func TestReadNPYErrors(t *testing.T) {
 		{"header cut", good[:50], "truncated"},
 		{"data cut", good[:len(good)-3], "truncated"},
 		{"extra data", append(append([]byte{}, good...), 1, 2, 3, 4), "4 bytes after"},
-		{"fortran", mustRead(t, "testdata/npy/fortran_f4.npy"), "fortran_order"},
-		{"int64", mustRead(t, "testdata/npy/int64.npy"), "dtype \"<i8\""},
+		{"fortran", mustRead(t, "testdata/fortran_f4.npy"), "fortran_order"},
+		{"int64", mustRead(t, "testdata/int64.npy"), "dtype \"<i8\""},
 		{"not a dict", hdr("[1, 2]\n"), "dict"},
 		{"missing shape", hdr("{'descr': '<f4', 'fortran_order': False, }\n"), "shape"},
 		{"bad shape", hdr("{'descr': '<f4', 'fortran_order': False, 'shape': (2, -3), }\n"), "shape"},
 		{"unknown key", hdr("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}\n"), "unknown key"},
 		{"huge shape", hdr("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000, 100000), }\n"), "cannot fit"},
 	} {
-		_, err := ReadNPY(write(tc.name+".npy", tc.data))
-		if !errors.Is(err, ErrNPY) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.name+".npy") {
-			t.Errorf("%s: error %v, want ErrNPY mentioning %q and the file", tc.name, err, tc.want)
+		_, err := npy.Read(write(tc.name+".npy", tc.data))
+		if !errors.Is(err, npy.ErrFormat) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.name+".npy") {
+			t.Errorf("%s: error %v, want npy.ErrFormat mentioning %q and the file", tc.name, err, tc.want)
 		}
 	}
-	// Valid files of the wrong kind for their use.
-	if _, _, err := ReadNoise("testdata/npy/images_u1.npy"); err == nil || !strings.Contains(err.Error(), "float32") {
-		t.Errorf("uint8 noise: %v", err)
-	}
-	if _, _, err := ReadNoise("testdata/npy/big_f4.npy"); err == nil || !strings.Contains(err.Error(), "[2 3]") {
-		t.Errorf("noise of shape [2, 3]: %v", err)
-	}
-	if _, _, err := ReadImagesNPY("testdata/npy/noise_f4.npy"); err == nil || !strings.Contains(err.Error(), "uint8") {
-		t.Errorf("float32 images: %v", err)
-	}
-	nan := filepath.Join(dir, "nan.npy")
-	vals := make([]float32, 784)
-	vals[5] = float32(0) / float32(zero())
-	if err := WriteNPYFloat32(nan, vals, 1, 1, 28, 28); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := ReadNoise(nan); err == nil || !strings.Contains(err.Error(), "value 5") {
-		t.Errorf("NaN noise: %v", err)
-	}
-	if _, err := ReadNPY(filepath.Join(dir, "absent.npy")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := npy.Read(filepath.Join(dir, "absent.npy")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("absent file: %v", err)
 	}
 }
 
-func zero() float64 { return 0 }
+// mustPanic checks that f panics with the message want.
+func mustPanic(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != want {
+			t.Errorf("panic %v, want %q", r, want)
+		}
+	}()
+	f()
+}
 
 func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
