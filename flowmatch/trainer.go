@@ -50,8 +50,10 @@ type Trainer struct {
 	coupling             []int     // OT assignment of the batch
 	costs                []float64 // OT cost matrix
 
-	// lastFit is when estimateHorizon last fitted the horizon.
-	lastFit time.Time
+	// lastFit is when estimateHorizon last fitted the horizon;
+	// horizonFixed is set once the fit is final.
+	lastFit      time.Time
+	horizonFixed bool
 
 	// lossHook, when set (tests only), replaces each step's loss.
 	lossHook func(step int, loss float64) float64
@@ -196,6 +198,11 @@ func (t *Trainer) Net() Network { return t.net }
 
 // Shape returns the shape of one sample: channels, height, width.
 func (t *Trainer) Shape() (channels, height, width int) { return t.shape[0], t.shape[1], t.shape[2] }
+
+// Horizon returns the cosine horizon in steps (Config.ScheduleSteps), as
+// fitted to the time budget or given; 0 while a timed run has not fitted
+// it yet.
+func (t *Trainer) Horizon() int { return t.st.horizon }
 
 // Step returns the number of steps taken since the start of training.
 func (t *Trainer) Step() int { return t.st.step }
@@ -446,28 +453,47 @@ func stepHorizon(cfg Config, n int) int {
 // horizonProbe is how long Train measures its speed before it first fits a
 // cosine horizon to Config.Duration: long enough to average over a few
 // dozen steps of a small network, short against a run of minutes.
-// horizonRefresh is how often the fit is then redone: the machines are
-// shared, and a speed measured in the first seconds alone can be off by a
-// factor of two by the end (measured in the pilot runs of
+// horizonRefresh is how often the fit is then redone while the learning
+// rate is still warming up (it does not depend on the horizon then): the
+// machines are shared, and a speed measured in the first seconds alone can
+// be off by a factor of two (measured in the pilot runs of
 // docs/flowmatch.md: 15 s at one load, minutes at another).
-const (
+// They are variables so that tests can shorten them.
+var (
 	horizonProbe   = 15 * time.Second
 	horizonRefresh = 10 * time.Second
 )
 
 // estimateHorizon fits the cosine horizon of a time-limited run (Duration
 // set, ScheduleSteps not) to the time left, from the mean speed of this
-// Train call since its first step.
+// Train call since its first step (since its start when only one step was
+// taken). While the learning rate warms up, which does not depend on the
+// horizon, the fit is refreshed for the progress display; at the end of
+// the warm-up it is made for good, before the first step that depends on
+// it. Every learning rate of the run then follows from that one horizon,
+// which the checkpoint records (schedule_steps), so that a run limited by
+// steps with ScheduleSteps set to it reproduces the timed run exactly. A
+// run without warm-up fits once after horizonProbe, and its steps before
+// the fit take the peak rate: it is not reproducible that way.
 func (t *Trainer) estimateHorizon(start, first time.Time, stepsAtFirst int, now time.Time) {
-	if t.cfg.Duration == 0 || t.cfg.ScheduleSteps > 0 {
+	if t.cfg.Duration == 0 || t.cfg.ScheduleSteps > 0 || t.horizonFixed {
 		return
 	}
-	measured := now.Sub(first)
-	steps := t.st.step - stepsAtFirst
-	if measured < horizonProbe || steps < 5 {
-		return
+	w := t.cfg.WarmupSteps
+	final := w > 0 && t.st.step >= w
+	measured, steps := now.Sub(first), t.st.step-stepsAtFirst
+	if steps < 1 {
+		measured, steps = now.Sub(start), t.st.step
 	}
-	if t.st.horizon > 0 && now.Sub(t.lastFit) < horizonRefresh {
+	if !final {
+		if measured < horizonProbe || steps < 5 {
+			return
+		}
+		if t.st.horizon > 0 && now.Sub(t.lastFit) < horizonRefresh {
+			return
+		}
+	}
+	if steps < 1 || measured <= 0 {
 		return
 	}
 	t.lastFit = now
@@ -476,6 +502,7 @@ func (t *Trainer) estimateHorizon(start, first time.Time, stepsAtFirst int, now 
 	h := t.st.step + int(math.Max(0, left)/perStep)
 	h = min(h, stepHorizon(t.cfg, t.data.Len())) // never beyond the step limits
 	t.st.horizon = max(h, t.st.step+1)
+	t.horizonFixed = final || w == 0
 }
 
 // remaining returns the fraction of the run done toward its nearest limit

@@ -320,7 +320,7 @@ func TestConfigValidate(t *testing.T) {
 // (give or take the microseconds the test itself takes). It is refitted
 // only after horizonRefresh, and never beyond Epochs' worth of steps.
 func TestEstimateHorizon(t *testing.T) {
-	tr, err := NewTrainer(Config{Base: 8, Batch: 8, Duration: 100 * time.Second, Cosine: true, Epochs: 1000}, blobImages(16, 28, 28, 1))
+	tr, err := NewTrainer(Config{Base: 8, Batch: 8, Duration: 100 * time.Second, Cosine: true, Epochs: 1000, WarmupSteps: 30}, blobImages(16, 28, 28, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,15 +339,28 @@ func TestEstimateHorizon(t *testing.T) {
 	if h := tr.st.horizon; h < 98 || h > 100 {
 		t.Errorf("horizon %d, want 99", h)
 	}
-	tr.st.step = 40 // twice as fast since: not refitted within 10 s
+	tr.st.step = 29 // faster since: not refitted within 10 s
 	tr.estimateHorizon(start, first, 1, now.Add(5*time.Second))
 	if h := tr.st.horizon; h < 98 || h > 100 {
 		t.Errorf("refitted within %v: %d", horizonRefresh, h)
 	}
 	tr.cfg.Epochs = 2 // 4 steps of 8 per epoch of 16 images
 	tr.estimateHorizon(start, first, 1, now.Add(11*time.Second))
-	if h := tr.st.horizon; h != 41 {
-		t.Errorf("horizon %d, want max(Epochs' 4 steps, step + 1) = 41", h)
+	if h := tr.st.horizon; h != 30 {
+		t.Errorf("horizon %d, want max(Epochs' 4 steps, step + 1) = 30", h)
+	}
+	// At the end of the warm-up the horizon is fitted at once and for good.
+	tr.cfg.Epochs = 1000
+	tr.st.step = 30
+	tr.estimateHorizon(start, first, 1, now.Add(12*time.Second))
+	h := tr.st.horizon
+	if h <= 30 || !tr.horizonFixed {
+		t.Fatalf("end of the warm-up: horizon %d, fixed %v", h, tr.horizonFixed)
+	}
+	tr.st.step = 31
+	tr.estimateHorizon(start, first, 1, now.Add(30*time.Second))
+	if tr.st.horizon != h {
+		t.Errorf("horizon refitted to %d after the warm-up, want it kept at %d", tr.st.horizon, h)
 	}
 }
 
@@ -387,4 +400,32 @@ func TestHorizonStopsAtMaxSteps(t *testing.T) {
 	if tr.st.horizon != 12 {
 		t.Errorf("resumed with MaxSteps 12: horizon %d, want 12", tr.st.horizon)
 	}
+}
+
+// TestTimedRunReproducible: a run limited by time records the horizon it
+// fitted, and a run limited by its step count with that horizon ends with
+// the same weights, bit for bit.
+func TestTimedRunReproducible(t *testing.T) {
+	saved := horizonProbe
+	defer func() { horizonProbe = saved }()
+	horizonProbe = 300 * time.Millisecond
+	data := blobImages(40, 28, 28, 4)
+	cfg := tinyConfig()
+	cfg.WarmupSteps = 3
+	cfg.Duration = 1500 * time.Millisecond
+	timed, res, err := Train(context.Background(), cfg, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stop != StopDuration || timed.Horizon() == 0 {
+		t.Fatalf("timed run stopped (%v) with horizon %d", res.Stop, timed.Horizon())
+	}
+	again := tinyConfig()
+	again.WarmupSteps = 3
+	again.MaxSteps, again.ScheduleSteps = res.Steps, timed.Horizon()
+	stepped, _, err := Train(context.Background(), again, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameBits(t, "stepped run", snapshot(stepped), snapshot(timed))
 }

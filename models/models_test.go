@@ -50,5 +50,10 @@ func TestBudgetModelsLoad(t *testing.T) {
 		if m.Config.MaxSteps != c.steps || m.Config.Base != 24 {
 			t.Errorf("%s: recipe %+v, want the default recipe limited to %d steps", c.file, m.Config, c.steps)
 		}
+		// Files of format version 1 record no σmin and no sample shape:
+		// they were all σmin = 0.1 runs on 1×28×28 MNIST.
+		if m.Config.SigmaMin != flowmatch.SigmaMin || m.Shape != [3]int{1, 28, 28} || m.Config.Arch != "" {
+			t.Errorf("%s: σmin %g, shape %v, arch %q; want the version-1 reading 0.1, [1 28 28], \"\"", c.file, m.Config.SigmaMin, m.Shape, m.Config.Arch)
+		}
 	}
 }
