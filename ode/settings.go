@@ -17,12 +17,17 @@ type Settings struct {
 	Grid []float64
 
 	// RTol > 0 selects adaptive stepping with this relative tolerance; the
-	// method must have an error estimate (Tableau.BErr). With a float32
+	// method must have an error estimate (Tableau.BErr). RTol must be 0 or
+	// at least MinRTol (100·ε, SciPy's floor). RTol = 0 with ATol > 0 (or
+	// ATolVec, every entry > 0) and neither Steps nor Grid selects adaptive
+	// stepping with a pure absolute tolerance, as SciPy and diffrax allow.
+	// With a float32
 	// state, tolerances much below float32's epsilon (1.2e-7) ask the
 	// controller to resolve rounding noise and cost many small steps.
 	RTol float64
 	// ATol is the scalar absolute tolerance (adaptive); 0 means none, which
 	// is only safe when no component of the solution passes through zero.
+	// With RTol = 0 it is the only tolerance and must be > 0.
 	ATol float64
 	// ATolVec, when not nil, holds one absolute tolerance per component and
 	// overrides ATol; its length must equal len(X0).
