@@ -258,6 +258,9 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 	if err := cfg.Validate(); err != nil {
 		return cfg, usagef("%v", err)
 	}
+	if err := checkTrainMemory(cfg.Base, cfg.TimeDim, cfg.Batch); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
 }
 
