@@ -15,9 +15,10 @@ import (
 
 // memLimit bounds the memory that the size flags of one command may imply:
 // 16 GiB. It is far above every windrose workload (the reference training
-// run, base 64 and batch 256, needs about 1 GiB; 60,000 samples hold about
-// 0.5 GiB of images) and below what a machine that runs them can be assumed
-// to have, so it only refuses values that could not run.
+// run, base 64 and batch 256, counts 0.4 GiB by the lower bound of
+// checkTrainMemory; 60,000 samples take 0.44 GiB) and below what a machine
+// that runs them can be assumed to have, so it refuses only values that
+// could not run. The counts below are lower bounds for the same reason.
 const memLimit = 16 << 30
 
 // memLimitText is memLimit for messages.
