@@ -2,8 +2,9 @@ package ode
 
 // Settings chooses how a solve steps. There are no silent defaults for the
 // stepping mode: exactly one of Steps > 0 (fixed, uniform), len(Grid) > 0
-// (fixed, explicit grid) or RTol > 0 (adaptive) must be set, and a nil or
-// zero Settings is an error. The remaining fields refine the chosen mode;
+// (fixed, explicit grid) or RTol > 0 (adaptive; or RTol = 0 with ATol > 0
+// or ATolVec, a pure absolute tolerance) must be set, and a nil or zero
+// Settings is an error. The remaining fields refine the chosen mode;
 // each documents its zero value. Fields that do not apply to the chosen mode
 // are ignored, except SaveAt and MaxSteps, which apply to both.
 type Settings struct {
