@@ -23,12 +23,12 @@ func init() {
 const trainDescription = `Train trains the flow-matching velocity network on the MNIST training set
 and keeps its state in one checkpoint file (-out), written atomically every
 -every and when training stops. Ctrl-C (or SIGTERM) stops training cleanly:
-the checkpoint is written first, then windrose exits with status 130 (143
-for SIGTERM) and prints the command that resumes; if the checkpoint cannot
-be written it exits with status 1 and the error. "windrose train -resume
--out FILE" continues
-a run exactly where its checkpoint left it: an interrupted and resumed run
-ends with the same weights, bit for bit, as one that never stopped.
+the checkpoint is written first, then windrose prints the command that
+resumes and exits with status 130 (143 for SIGTERM); if the checkpoint
+cannot be written it exits with status 1 and the error. "windrose train
+-resume -out FILE" continues a run exactly where its checkpoint left it: an
+interrupted and resumed run ends with the same weights, bit for bit, as one
+that never stopped.
 
 The recipe starts from -preset: "default", windrose's configuration for
 recognisable digits in 15 minutes on two CPU cores (network of width 24,
