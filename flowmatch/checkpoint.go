@@ -546,22 +546,9 @@ func LoadModel(path string, w Weights) (*Model, error) {
 // ReadModel is LoadModel for a file's content held in memory (the shipped
 // model is embedded in the binary); name is used in error messages.
 func ReadModel(name string, content []byte, w Weights) (*Model, error) {
-	// Package nn reads safetensors from files only: go through one.
-	f, err := os.CreateTemp("", "windrose-model-*.safetensors")
+	s, err := nn.DecodeSafetensors(name, content)
 	if err != nil {
-		return nil, fmt.Errorf("flowmatch: reading %s: %w", name, err)
-	}
-	defer os.Remove(f.Name())
-	_, werr := f.Write(content)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return nil, fmt.Errorf("flowmatch: reading %s: %w", name, werr)
-	}
-	s, err := nn.ReadSafetensors(f.Name())
-	if err != nil {
-		return nil, fmt.Errorf("flowmatch: %s: %w", name, errors.Unwrap(err))
+		return nil, fmt.Errorf("flowmatch: %w", err)
 	}
 	return modelFrom(name, s, w)
 }
@@ -603,7 +590,7 @@ func modelFrom(path string, s *nn.Safetensors, w Weights) (*Model, error) {
 		if !ok {
 			return nil, badFile(path, "tensor %q is missing", "time_mlp.0.weight")
 		}
-		if len(in.Shape) != 4 || len(tm.Shape) != 2 {
+		if len(in.Shape) != 4 || len(tm.Shape) != 2 || in.Shape[1] != 1 || in.Shape[2] != 3 || in.Shape[3] != 3 || tm.Shape[1] != tm.Shape[0] {
 			return nil, badFile(path, "tensors in_conv.weight %v and time_mlp.0.weight %v are not a VelocityNet's", in.Shape, tm.Shape)
 		}
 		m.Config = Config{Base: in.Shape[0], TimeDim: tm.Shape[0]}
@@ -615,6 +602,16 @@ func modelFrom(path string, s *nn.Safetensors, w Weights) (*Model, error) {
 		m.Shape = [3]int{1, 28, 28}
 	default:
 		return nil, badFile(path, "metadata format %q, want %q or %q", f, modelFormat, checkpointFormat)
+	}
+	// Build the network only if the file can hold its weights: the
+	// architecture comes from the file, and a few bytes of JSON must not
+	// make the loader allocate gigabytes.
+	var held float64
+	for _, t := range s.Tensors {
+		held += float64(len(t.Tensor.Data))
+	}
+	if need := paramCount(m.Config, m.Shape); need > held {
+		return nil, badFile(path, "its configuration asks for a network of %.0f parameters, the file holds %.0f values", need, held)
 	}
 	net, err := m.Config.NewNetwork(m.Shape[0], m.Shape[1], m.Shape[2], rand.New(rand.NewPCG(0, 0)))
 	if err != nil {

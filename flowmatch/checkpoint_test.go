@@ -239,7 +239,7 @@ func TestModelFiles(t *testing.T) {
 	}
 	// A model whose metadata disagrees with its tensors.
 	bad := rewrite(t, mpath, func(s *nn.Safetensors) { s.Metadata["config"] = `{"base":16,"time_dim":16}` })
-	if _, err := LoadModel(bad, EMAWeights); err == nil || !strings.Contains(err.Error(), `"in_conv.weight" has shape [8 1 3 3], want [16 1 3 3]`) {
+	if _, err := LoadModel(bad, EMAWeights); err == nil || !strings.Contains(err.Error(), "asks for a network of 67233 parameters, the file holds 18273 values") {
 		t.Errorf("mismatched metadata: %v", err)
 	}
 	noIn := rewrite(t, bare, func(s *nn.Safetensors) {
@@ -282,5 +282,38 @@ func TestDurationIsTotal(t *testing.T) {
 	}
 	if r.st.horizon != 0 || r.Config().Duration != 2*time.Hour {
 		t.Errorf("new budget: horizon %d, duration %v; want 0 (re-estimate) and 2h", r.st.horizon, r.Config().Duration)
+	}
+}
+
+// TestModelFilesHostile: files whose metadata or shapes ask for absurd
+// networks are refused before anything is allocated for them.
+func TestModelFilesHostile(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.safetensors")
+	tm := nn.NewTensor(8, 8)
+	in := nn.NewTensor(8, 1, 3, 3)
+	if err := nn.WriteSafetensors(small, []nn.NamedTensor{{Name: "time_mlp.0.weight", Tensor: tm}, {Name: "in_conv.weight", Tensor: in}}, map[string]string{
+		"format": modelFormat, "version": formatVersion, "step": "1", "images_seen": "1", "data_shape": "1,28,28",
+		"config": `{"arch":"unet","unet":{"base":4096,"mults":[1]}}`,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadModel(small, EMAWeights); err == nil || !strings.Contains(err.Error(), "asks for a network of") {
+		t.Errorf("a UNet of width 4096 in a file of 100 values: %v", err)
+	}
+	for _, c := range []struct{ name, shape, want string }{
+		{"huge shape", "1,4096,100000", "data_shape"},
+		{"zero channels", "0,28,28", "data_shape"},
+		{"not a shape", "28x28", "data_shape"},
+	} {
+		p := filepath.Join(dir, c.name+".safetensors")
+		if err := nn.WriteSafetensors(p, []nn.NamedTensor{{Name: "in_conv.weight", Tensor: in}}, map[string]string{
+			"format": modelFormat, "version": formatVersion, "step": "1", "images_seen": "1", "data_shape": c.shape, "config": `{}`,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadModel(p, EMAWeights); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v", c.name, err)
+		}
 	}
 }

@@ -88,3 +88,39 @@ const (
 	maxChannels = 64
 	maxSide     = 4096
 )
+
+// paramCount is the number of parameters of the network of the (defaulted)
+// Config c for samples of the given shape, counted from the layer shapes
+// without building it, in float64 so that no configuration overflows:
+// loaders compare it with what a file holds before they allocate.
+func paramCount(c Config, shape [3]int) float64 {
+	c = c.withDefaults()
+	conv := func(in, out, k float64) float64 { return in*out*k*k + out }
+	lin := func(in, out float64) float64 { return in*out + out }
+	res := func(ch, td float64) float64 { return 2*conv(ch, ch, 3) + lin(td, 2*ch) + 4*ch }
+	switch c.Arch {
+	case ArchUNet:
+		u := c.UNet.WithDefaults()
+		var ws []float64
+		for _, m := range u.Mults {
+			ws = append(ws, float64(u.Base)*float64(m))
+		}
+		td, ch := float64(u.TimeDim), float64(shape[0])
+		n := 2*lin(td, td) + conv(ch, ws[0], 3) + 2*ws[0] + conv(ws[0], ch, 3)
+		for i, w := range ws {
+			n += float64(u.Blocks) * res(w, td)
+			if i < len(ws)-1 {
+				n += float64(u.Blocks)*res(w, td) + conv(w, ws[i+1], 4) + ws[i+1]*w*16 + w
+			}
+		}
+		return n + float64(u.Mid)*res(ws[len(ws)-1], td)
+	case ArchMLP:
+		m := c.MLP.WithDefaults()
+		d := float64(shape[0]) * float64(shape[1]) * float64(shape[2])
+		h := float64(m.Hidden)
+		return lin(d+float64(m.TimeDim), h) + float64(m.Layers-1)*lin(h, h) + lin(h, d)
+	}
+	b, td := float64(c.Base), float64(c.TimeDim)
+	return 2*lin(td, td) + conv(1, b, 3) + 2*res(b, td) + conv(b, 2*b, 4) + 2*res(2*b, td) +
+		(2*b*b*16 + b) + 2*b + conv(b, 1, 3)
+}

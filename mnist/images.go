@@ -3,7 +3,6 @@ package mnist
 import (
 	"fmt"
 	"io"
-	"os"
 )
 
 // Images is a set of grey-scale images of equal size, as stored in an IDX
@@ -29,11 +28,13 @@ func (im *Images) Image(i int) []uint8 {
 }
 
 // ReadImages reads an IDX file of images, gzip-compressed or not. Errors
-// name the file; a malformed file is reported as a *FormatError.
+// name the file; a malformed file is reported as a *FormatError, and a
+// path that is not a regular file (a FIFO, a device, a directory) is
+// refused before it is read.
 func ReadImages(path string) (*Images, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("mnist: %w", err)
+		return nil, err
 	}
 	defer f.Close()
 	return decodeImages(f, path)

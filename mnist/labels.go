@@ -1,19 +1,16 @@
 package mnist
 
-import (
-	"fmt"
-	"io"
-	"os"
-)
+import "io"
 
 // ReadLabels reads an IDX file of labels (magic number 0x00000801:
 // unsigned bytes, 1 dimension), gzip-compressed or not. It does not check
 // the range of the values; Load does. Errors name the file; a malformed
-// file is reported as a *FormatError.
+// file is reported as a *FormatError, and a path that is not a regular
+// file is refused before it is read.
 func ReadLabels(path string) ([]uint8, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("mnist: %w", err)
+		return nil, err
 	}
 	defer f.Close()
 	return decodeLabels(f, path)

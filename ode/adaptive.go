@@ -279,10 +279,12 @@ func (s *Solver[T]) initialStep(f VectorField[T], t0 float64, c *stepControl) fl
 func (s *Solver[T]) hairerTrial(dst, x0, f0 []T, c *stepControl) (h0, d1 float64) {
 	d0 := rmsScaled(x0, x0, 1, c.rtol, c.atol, c.atolVec)
 	d1 = rmsScaled(f0, x0, 1, c.rtol, c.atol, c.atolVec)
-	if d0 < 1e-5 || d1 < 1e-5 {
+	h0 = 0.01 * d0 / d1
+	if d0 < 1e-5 || d1 < 1e-5 || !(h0 > 0) || math.IsInf(h0, 0) {
+		// Besides Hairer's small norms: a norm that overflowed or is NaN
+		// (0/0 for a zero component with ATol = 0) would give a NaN or
+		// zero trial step, and the field would be evaluated at t0 + NaN.
 		h0 = 1e-6
-	} else {
-		h0 = 0.01 * d0 / d1
 	}
 	h0 = min(h0, c.span)
 	lin1(dst, x0, T(c.dir*h0), f0)

@@ -174,7 +174,7 @@ func (b *BatchSolver[T]) Width() int { return b.width }
 // solve stops early, dst holds for each sample its state at
 // BatchResult.T[i].
 //
-// Solve steps adaptively only (RTol > 0), with a Solver's conventions for
+// Solve steps adaptively only (RTol > 0, or RTol = 0 with ATol > 0), with a Solver's conventions for
 // each sample: ATol, ATolVec (Dim() values, for the components of one
 // sample), InitialStep, MinStep, MaxStep, MaxSteps (per sample) and PI mean
 // what they mean for Solver.Solve on one sample. Steps or Grid return an
@@ -209,8 +209,8 @@ func (b *BatchSolver[T]) Solve(ctx context.Context, dst []T, f BatchField[T], t0
 	if err := b.one.check(Problem[T]{T0: t0, T1: t1, X0: b.one.x}, set); err != nil {
 		return nil, err
 	}
-	if set.RTol <= 0 {
-		return nil, invalid("BatchSolver steps adaptively only (RTol > 0): fixed steps are the same for every sample, so a Solver on the whole batch takes them")
+	if !set.adaptiveMode() {
+		return nil, invalid("BatchSolver steps adaptively only (RTol > 0 or ATol > 0): fixed steps are the same for every sample, so a Solver on the whole batch takes them")
 	}
 	if len(set.SaveAt) > 0 {
 		return nil, invalid("BatchSolver does not record SaveAt")

@@ -5,7 +5,28 @@ import "fmt"
 // Input validation: everything Solve refuses with ErrInvalidInput before it
 // takes a step.
 
-var errNoMode = fmt.Errorf("%w: Settings must set one of Steps > 0, Grid or RTol > 0 (there are no default tolerances)", ErrInvalidInput)
+var errNoMode = fmt.Errorf("%w: Settings must set one of Steps > 0, Grid, RTol > 0 or (for a pure absolute tolerance) ATol > 0 or ATolVec (there are no default tolerances)", ErrInvalidInput)
+
+// MinRTol is the smallest positive relative tolerance that adaptive stepping
+// accepts: 100·ε of float64, SciPy's floor (scipy/integrate/_ivp/common.py,
+// validate_tol, which raises a smaller rtol to 100·EPS with a warning). A
+// relative error below a few ulps cannot be reached by any step, and scaling
+// by so small a tolerance overflows Hairer's initial step estimate (HNW I,
+// II.4) to a NaN step. A library cannot warn, and silently solving with
+// another tolerance than the one asked for would hide the mistake, so Solve
+// refuses 0 < RTol < MinRTol with ErrInvalidInput instead. RTol = 0 with
+// ATol > 0 (or ATolVec) is a pure absolute tolerance and is accepted.
+const MinRTol = 100 * 0x1p-52
+
+// adaptiveMode reports whether set selects adaptive stepping: RTol > 0, or
+// RTol = 0 with an absolute tolerance (ATol > 0 or ATolVec) and neither
+// Steps nor Grid, whose tolerances are then ignored as before.
+func (set *Settings) adaptiveMode() bool {
+	if set.RTol > 0 {
+		return true
+	}
+	return set.RTol == 0 && set.Steps == 0 && len(set.Grid) == 0 && (set.ATol > 0 || set.ATolVec != nil)
+}
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidInput}, args...)...)
@@ -23,7 +44,7 @@ func (s *Solver[T]) check(p Problem[T], set *Settings) error {
 	if len(set.Grid) > 0 {
 		modes++
 	}
-	if set.RTol > 0 {
+	if set.adaptiveMode() {
 		modes++
 	}
 	switch {
@@ -53,12 +74,15 @@ func (s *Solver[T]) check(p Problem[T], set *Settings) error {
 			}
 		}
 	}
-	if set.RTol > 0 {
+	if set.adaptiveMode() {
 		if !s.adapt {
-			return invalid("adaptive stepping (RTol > 0) needs an error estimate, and method %q has no BErr", s.name)
+			return invalid("adaptive stepping (RTol > 0 or ATol > 0) needs an error estimate, and method %q has no BErr", s.name)
 		}
 		if !isFinite(set.RTol) {
 			return invalid("RTol = %v", set.RTol)
+		}
+		if set.RTol > 0 && set.RTol < MinRTol {
+			return invalid("RTol = %v is below MinRTol = 100·ε = %.3g, a relative error no float64 step can reach; use RTol >= MinRTol, or RTol = 0 with ATol > 0 for a pure absolute tolerance", set.RTol, MinRTol)
 		}
 		if !(set.ATol >= 0) || !isFinite(set.ATol) {
 			return invalid("ATol = %v, want finite and >= 0", set.ATol)
@@ -70,6 +94,9 @@ func (s *Solver[T]) check(p Problem[T], set *Settings) error {
 			for i, v := range set.ATolVec {
 				if !(v >= 0) || !isFinite(v) {
 					return invalid("ATolVec[%d] = %v, want finite and >= 0", i, v)
+				}
+				if v == 0 && set.RTol == 0 {
+					return invalid("ATolVec[%d] = 0 with RTol = 0: a pure absolute tolerance needs every component's ATol > 0", i)
 				}
 			}
 		}

@@ -42,11 +42,12 @@
 //
 // Settings.Steps = N takes N uniform steps; every grid time is computed as
 // T0 + k·(T1−T0)/N, never accumulated, and the last is exactly T1.
-// Settings.Grid takes the steps of an explicit grid. Settings.RTol > 0
-// selects adaptive stepping with SciPy's and Hairer's conventions: the RMS
-// error norm scaled by ATol (or ATolVec) + RTol·max(|x_old|, |x_new|), the
-// controller h·min(10, max(0.2, 0.9·err^(−1/(q+1)))) with no growth right
-// after a rejection, optional PI control, and Hairer's initial step. There
+// Settings.Grid takes the steps of an explicit grid. Settings.RTol > 0 (or
+// RTol = 0 with ATol > 0, a pure absolute tolerance) selects adaptive
+// stepping with SciPy's and Hairer's conventions: the RMS error norm scaled
+// by ATol (or ATolVec) + RTol·max(|x_old|, |x_new|), the controller
+// h·min(10, max(0.2, 0.9·err^(−1/(q+1)))) with no growth right after a
+// rejection, optional PI control, and Hairer's initial step. There
 // are no default tolerances: a zero Settings is an error. The maths is in
 // docs/ode.md.
 //

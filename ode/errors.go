@@ -18,7 +18,8 @@ var (
 )
 
 // ErrInvalidInput is wrapped by every error that Solve returns for a problem
-// or settings value it cannot run (no stepping mode, RTol <= 0 when adaptive,
+// or settings value it cannot run (no stepping mode, RTol < 0 or below
+// MinRTol when adaptive, a zero absolute tolerance with RTol = 0,
 // non-finite times, length mismatches, a Grid or SaveAt that is not monotone
 // or outside [T0, T1], adaptive stepping for a method without an error
 // estimate). Such errors come with a nil Result.

@@ -2,8 +2,9 @@ package ode
 
 // Settings chooses how a solve steps. There are no silent defaults for the
 // stepping mode: exactly one of Steps > 0 (fixed, uniform), len(Grid) > 0
-// (fixed, explicit grid) or RTol > 0 (adaptive) must be set, and a nil or
-// zero Settings is an error. The remaining fields refine the chosen mode;
+// (fixed, explicit grid) or RTol > 0 (adaptive; or RTol = 0 with ATol > 0
+// or ATolVec, a pure absolute tolerance) must be set, and a nil or zero
+// Settings is an error. The remaining fields refine the chosen mode;
 // each documents its zero value. Fields that do not apply to the chosen mode
 // are ignored, except SaveAt and MaxSteps, which apply to both.
 type Settings struct {
@@ -17,12 +18,17 @@ type Settings struct {
 	Grid []float64
 
 	// RTol > 0 selects adaptive stepping with this relative tolerance; the
-	// method must have an error estimate (Tableau.BErr). With a float32
+	// method must have an error estimate (Tableau.BErr). RTol must be 0 or
+	// at least MinRTol (100·ε, SciPy's floor). RTol = 0 with ATol > 0 (or
+	// ATolVec, every entry > 0) and neither Steps nor Grid selects adaptive
+	// stepping with a pure absolute tolerance, as SciPy and diffrax allow.
+	// With a float32
 	// state, tolerances much below float32's epsilon (1.2e-7) ask the
 	// controller to resolve rounding noise and cost many small steps.
 	RTol float64
 	// ATol is the scalar absolute tolerance (adaptive); 0 means none, which
 	// is only safe when no component of the solution passes through zero.
+	// With RTol = 0 it is the only tolerance and must be > 0.
 	ATol float64
 	// ATolVec, when not nil, holds one absolute tolerance per component and
 	// overrides ATol; its length must equal len(X0).

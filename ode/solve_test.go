@@ -322,7 +322,12 @@ func TestInvalidInput(t *testing.T) {
 	}{
 		{"nil settings", ode.DOPRI5, p, nil, "no default tolerances"},
 		{"zero settings", ode.DOPRI5, p, &ode.Settings{}, "no default tolerances"},
-		{"only ATol", ode.DOPRI5, p, &ode.Settings{ATol: 1e-6}, "no default tolerances"},
+		{"RTol below MinRTol", ode.DOPRI5, p, &ode.Settings{RTol: 1e-300}, "below MinRTol"},
+		{"RTol below MinRTol with ATol", ode.DOPRI5, p, &ode.Settings{RTol: 1e-15, ATol: 1e-9}, "RTol = 1e-15"},
+		{"only ATol, no BErr", ode.RK4, p, &ode.Settings{ATol: 1e-6}, `"rk4" has no BErr`},
+		{"pure absolute with a zero ATolVec entry", ode.DOPRI5, p, &ode.Settings{ATolVec: []float64{1e-6, 0}}, "ATolVec[1] = 0 with RTol = 0"},
+		{"ATol and negative RTol", ode.DOPRI5, p, &ode.Settings{RTol: -1, ATol: 1e-6}, "RTol = -1"},
+		{"ATol and steps and RTol", ode.DOPRI5, p, &ode.Settings{Steps: 3, RTol: 1e-6, ATol: 1e-6}, "exactly one"},
 		{"negative RTol", ode.DOPRI5, p, &ode.Settings{RTol: -1e-6}, "RTol = -1e-06"},
 		{"NaN RTol", ode.DOPRI5, p, &ode.Settings{RTol: math.NaN()}, "RTol = NaN"},
 		{"Inf RTol", ode.DOPRI5, p, &ode.Settings{RTol: math.Inf(1)}, "RTol = +Inf"},

@@ -144,8 +144,9 @@ func (s *Solver[T]) Dim() int { return s.dim }
 // Solve panics with an "ode: ..." message for plain programmer mistakes: a nil
 // ctx, a nil p.Field, a negative set.Steps. It returns a nil Result and an
 // error wrapping ErrInvalidInput for problems and settings it cannot run:
-// nil or zero Settings, more than one stepping mode, RTol <= 0 (or NaN)
-// without Steps or Grid, adaptive stepping for a method without BErr,
+// nil or zero Settings, more than one stepping mode, RTol < 0 (or NaN)
+// without Steps or Grid, 0 < RTol < MinRTol, RTol = 0 with a zero absolute
+// tolerance for some component, adaptive stepping for a method without BErr,
 // non-finite T0 or T1, len(X0) != Dim(), len(ATolVec) != len(X0), negative
 // or non-finite tolerances or step bounds, a Grid that does not start at T0,
 // end at T1 and move strictly toward T1, a SaveAt that is not monotone or
@@ -185,7 +186,7 @@ func (s *Solver[T]) Solve(ctx context.Context, p Problem[T], set *Settings) (*Re
 		s.res.Status = Success
 		return &s.res, nil
 	}
-	if set.RTol > 0 {
+	if set.adaptiveMode() {
 		return s.adaptive(ctx, p, set)
 	}
 	return s.fixed(ctx, p, set)

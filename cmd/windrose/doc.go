@@ -24,8 +24,11 @@
 //
 // 0 on success (and for help), 2 for a usage error (an unknown command, an
 // unknown method or problem name, a bad or missing flag value, a combination
-// of flags that does not make sense), 1 for a failure at run time (a solve
-// that stops early, a file that cannot be written).
+// of flags that does not make sense, a size flag whose memory would exceed
+// 16 GiB), 1 for a failure at run time (a solve that stops early, a file
+// that cannot be written). A training run stopped by SIGINT or SIGTERM
+// exits with 130 or 143 (128 + the signal number) once its checkpoint is
+// written, and with 1 when the checkpoint could not be written.
 //
 // # Adding a command
 //

@@ -171,7 +171,8 @@ func TestSampleShippedModel(t *testing.T) {
 }
 
 // TestTrainInterrupted runs train with a context already canceled, as after
-// Ctrl-C: it must save the checkpoint, say how to resume and exit 0.
+// Ctrl-C: it must save the checkpoint, print the whole command that resumes
+// (with -data and -limit) and exit 130, as for SIGINT.
 func TestTrainInterrupted(t *testing.T) {
 	quietProgress(t)
 	dir := t.TempDir()
@@ -180,10 +181,11 @@ func TestTrainInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var o, e bytes.Buffer
-	if code := run(ctx, []string{"train", "-data", dir, "-out", ck, "-base", "8", "-batch", "4"}, &o, &e); code != exitOK {
-		t.Fatalf("exit %d\n%s\n%s", code, o.String(), e.String())
+	if code := run(ctx, []string{"train", "-data", dir, "-out", ck, "-base", "8", "-batch", "4", "-limit", "6"}, &o, &e); code != 130 {
+		t.Fatalf("exit %d, want 130\n%s\n%s", code, o.String(), e.String())
 	}
-	contains(t, "output", o.String(), "stopped (canceled) after 0 steps", "windrose train -resume -out "+ck)
+	contains(t, "output", o.String(), "stopped (canceled) after 0 steps", "interrupted: continue with windrose train -resume -out "+ck+" -data "+dir+" -limit 6\n")
+	contains(t, "stderr", e.String(), "windrose train: interrupted by SIGINT")
 	if _, err := os.Stat(ck); err != nil {
 		t.Error(err)
 	}

@@ -54,6 +54,9 @@ func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error 
 	if k < 2 {
 		return usagef("-k %d: want at least 2", k)
 	}
+	if err := checkCount(fmt.Sprintf("-k %d", k), int64(k), 2*imageBytes, "pairs of points (linear and spherical)"); err != nil {
+		return err
+	}
 	if seedA == seedB {
 		return usagef("-seed-a and -seed-b are both %d: the path would be a single point", seedA)
 	}

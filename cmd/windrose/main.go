@@ -108,9 +108,13 @@ func help(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // exitCode reports err on stderr and maps it to the exit code.
 func exitCode(name string, err error, stderr io.Writer) int {
 	var ue *usageError
+	var ie *interruptedError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK
+	case errors.As(err, &ie):
+		fmt.Fprintf(stderr, "windrose %s: %v\n", name, err)
+		return ie.exitStatus()
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "windrose %s: %v\n", name, err)
 		fmt.Fprintf(stderr, "Run 'windrose help %s' for usage.\n", name)

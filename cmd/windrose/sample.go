@@ -118,11 +118,24 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 		if f.n < 1 {
 			return usagef("-n %d: want at least 1", f.n)
 		}
+		// Sampling holds every sample at once (noise, states, pixels and,
+		// for -trajectory, 6 saved states each); this bounds -n by that
+		// memory until it streams.
+		size := int64(imageBytes)
+		if f.trajectory != "" {
+			size += 6 * 784 * 4
+		}
+		if err := checkCount(fmt.Sprintf("-n %d", f.n), int64(f.n), size, "samples"); err != nil {
+			return err
+		}
 		noise = make([]float32, f.n*784)
 		flowmatch.Noise(noise, f.seed)
 	}
 	model, name, err := loadModel(f.ckpt, f.weights)
 	if err != nil {
+		return err
+	}
+	if err := checkBatch(f.batch, f.n, model); err != nil {
 		return err
 	}
 	field := model.Field()
@@ -175,6 +188,13 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "wrote %s (t = %s, one row per sample)\n", f.trajectory, formatTimes(times))
 	}
 	return nil
+}
+
+// checkBatch refuses a -batch whose network activations exceed memLimit:
+// the network runs on min(batch, n) samples at a time.
+func checkBatch(batch, n int, model *flowmatch.Model) error {
+	return checkCount(fmt.Sprintf("-batch %d", batch), int64(min(batch, n)),
+		netSampleBytes(fullWidth(model.Config), netMapsInference), "the network's activations for one sample of a batch")
 }
 
 // addModelFlags declares -ckpt and -weights.
@@ -264,6 +284,9 @@ func solverSettings(f solverFlags, given map[string]bool) (*flowmatch.SampleSett
 		if f.grid != "uniform" {
 			if set.TutorialRK4 {
 				return nil, usagef("-method %s runs on its own uniform grid only: drop -grid", tutorialMethod)
+			}
+			if err := checkCount(fmt.Sprintf("-steps %d", steps), int64(steps), 8, "times of a -grid"); err != nil {
+				return nil, err
 			}
 			g, err := flowmatch.TimeGrid(f.grid, steps)
 			if err != nil {

@@ -31,7 +31,9 @@ solve.
 The stepping is chosen explicitly, with exactly one of
   -steps N            N uniform fixed steps, or
   -rtol R -atol A     adaptive steps (a method with an error estimate);
-there are no default tolerances.
+there are no default tolerances. -rtol 0 with -atol A > 0 is a pure
+absolute tolerance; a positive -rtol below 2.2e-14 (100 ulp) is refused.
+-saveat counts are bounded by the memory their rows take (16 GiB).
 
 The initial value is the problem's X0, taken at -t0. The exact solution is
 reported for any -t0/-t1 when the field has a closed form, and for fields
@@ -74,8 +76,8 @@ func runSolve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.problem, "problem", "tutorial", "built-in problem `name` (see -list)")
 	fs.StringVar(&f.method, "method", "dopri5", "Runge–Kutta method `name` (see -list)")
 	fs.IntVar(&f.steps, "steps", 0, "fixed stepping with `N` uniform steps (N ≥ 1)")
-	fs.Float64Var(&f.rtol, "rtol", 0, "adaptive stepping: relative tolerance (> 0; needs -atol)")
-	fs.Float64Var(&f.atol, "atol", 0, "adaptive stepping: absolute tolerance (≥ 0; needs -rtol)")
+	fs.Float64Var(&f.rtol, "rtol", 0, "adaptive stepping: relative tolerance (0, or ≥ 2.2e-14; needs -atol)")
+	fs.Float64Var(&f.atol, "atol", 0, "adaptive stepping: absolute tolerance (≥ 0, > 0 with -rtol 0; needs -rtol)")
 	fs.Float64Var(&f.t0, "t0", 0, "start time (default: the problem's)")
 	fs.Float64Var(&f.t1, "t1", 0, "end time; t1 < t0 integrates backward (default: the problem's)")
 	fs.IntVar(&f.maxSteps, "maxsteps", 0, "bound on attempted steps (0: the solver's default, 100000 when adaptive)")
@@ -116,6 +118,13 @@ func runSolve(ctx context.Context, args []string, stdout io.Writer) error {
 		spec := f.saveAt
 		if !given["saveat"] {
 			spec = strconv.Itoa(defaultSaveIntervals)
+		}
+		// A count allocates its rows before the solve: a time, a saved
+		// state and its slice header each.
+		if n, err := strconv.Atoi(spec); err == nil {
+			if err := checkCount("-saveat "+spec, int64(n), int64(8+24+8*len(prob.X0)), "rows"); err != nil {
+				return err
+			}
 		}
 		if set.SaveAt, err = parseSaveAt(spec, prob.T0, prob.T1); err != nil {
 			return err
@@ -169,11 +178,17 @@ func solveSettings(f *solveFlags, given map[string]bool, m *ode.Tableau) (*ode.S
 		if !given["rtol"] || !given["atol"] {
 			return nil, usagef("adaptive stepping needs both -rtol and -atol (there are no default tolerances)")
 		}
-		if !(f.rtol > 0) || math.IsInf(f.rtol, 0) {
-			return nil, usagef("-rtol %v: want a finite value > 0", f.rtol)
+		if !(f.rtol >= 0) || math.IsInf(f.rtol, 0) {
+			return nil, usagef("-rtol %v: want a finite value ≥ 0", f.rtol)
 		}
 		if !(f.atol >= 0) || math.IsInf(f.atol, 0) {
 			return nil, usagef("-atol %v: want a finite value ≥ 0", f.atol)
+		}
+		if f.rtol == 0 && f.atol == 0 {
+			return nil, usagef("-rtol 0 -atol 0: want a tolerance > 0 (-rtol 0 with -atol > 0 is a pure absolute tolerance)")
+		}
+		if f.rtol > 0 && f.rtol < ode.MinRTol {
+			return nil, usagef("-rtol %v: want 0 or at least %.3g (100 ulp, below which no step can reach the tolerance)", f.rtol, ode.MinRTol)
 		}
 		if m.BErr == nil {
 			return nil, usagef("method %s has no error estimate, so it runs only with -steps; adaptive methods: %s",
@@ -219,7 +234,7 @@ func exactOf(p *field.Problem, prob ode.Problem[float64]) (exact func(dst []floa
 // printSolve prints the report of one solve.
 func printSolve(w io.Writer, p *field.Problem, prob ode.Problem[float64], m *ode.Tableau, set *ode.Settings, res *ode.Result[float64], wall time.Duration) {
 	mode := fmt.Sprintf("fixed, %d steps", set.Steps)
-	if set.RTol > 0 {
+	if set.Steps == 0 {
 		mode = fmt.Sprintf("adaptive, rtol %g, atol %g", set.RTol, set.ATol)
 	}
 	line := func(key, format string, args ...any) {

@@ -70,6 +70,8 @@ func TestSolveReport(t *testing.T) {
 		cases = append(cases, solveCase{[]string{"-method", m.Name, "-steps", "50"}, ode.Settings{Steps: 50}})
 		if m.BErr != nil {
 			cases = append(cases, solveCase{[]string{"-method", m.Name, "-rtol", "1e-6", "-atol", "1e-9"}, ode.Settings{RTol: 1e-6, ATol: 1e-9}})
+			// A pure absolute tolerance (issue 11).
+			cases = append(cases, solveCase{[]string{"-method", m.Name, "-rtol", "0", "-atol", "1e-8"}, ode.Settings{ATol: 1e-8}})
 		}
 	}
 	for _, tc := range cases {
@@ -182,7 +184,10 @@ func TestSolveUsageErrors(t *testing.T) {
 		{"atol only", []string{"-atol", "1e-6"}, []string{"both -rtol and -atol"}},
 		{"zero steps", []string{"-steps", "0"}, []string{"-steps 0"}},
 		{"negative steps", []string{"-steps", "-3"}, []string{"-steps -3"}},
-		{"zero rtol", []string{"-rtol", "0", "-atol", "1e-9"}, []string{"-rtol 0"}},
+		{"zero tolerances", []string{"-rtol", "0", "-atol", "0"}, []string{"-rtol 0 -atol 0", "pure absolute"}},
+		{"rtol below 100 ulp", []string{"-rtol", "1e-300", "-atol", "0"}, []string{"-rtol 1e-300", "2.22e-14"}},
+		{"saveat count beyond memory", []string{"-steps", "10", "-csv", "-", "-saveat", "1000000000000"}, []string{"-saveat 1000000000000", "16 GiB", "at most 429496729 "}},
+		{"saveat count 2^63-1", []string{"-steps", "10", "-csv", "-", "-saveat", "9223372036854775807"}, []string{"-saveat 9223372036854775807", "16 GiB"}},
 		{"negative atol", []string{"-rtol", "1e-6", "-atol", "-1"}, []string{"-atol -1"}},
 		{"NaN rtol", []string{"-rtol", "NaN", "-atol", "1e-9"}, []string{"-rtol NaN"}},
 		{"adaptive without estimate", []string{"-method", "rk4", "-rtol", "1e-6", "-atol", "1e-9"},

@@ -2,16 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/windrose/windrose/flowmatch"
@@ -30,9 +27,12 @@ func init() {
 const trainDescription = `Train trains the flow-matching velocity network on the MNIST training set
 and keeps its state in one checkpoint file (-out), written atomically every
 -every and when training stops. Ctrl-C (or SIGTERM) stops training cleanly:
-the checkpoint is written first. "windrose train -resume -out FILE" continues
-a run exactly where its checkpoint left it: an interrupted and resumed run
-ends with the same weights, bit for bit, as one that never stopped.
+the checkpoint is written first, then windrose prints the command that
+resumes and exits with status 130 (143 for SIGTERM); if the checkpoint
+cannot be written it exits with status 1 and the error. "windrose train
+-resume -out FILE" continues a run exactly where its checkpoint left it: an
+interrupted and resumed run ends with the same weights, bit for bit, as one
+that never stopped.
 
 The recipe starts from -preset: "default", windrose's configuration for
 recognisable digits in 15 minutes on two CPU cores (network of width 24,
@@ -121,8 +121,9 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
-	// SIGTERM as well as Ctrl-C: both end in a checkpoint.
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	// SIGTERM as well as Ctrl-C: both end in a checkpoint, then exit 130
+	// or 143 (see interruptedError).
+	ctx, stop, caught := withInterrupt(ctx)
 	defer stop()
 
 	var tr *flowmatch.Trainer
@@ -168,9 +169,22 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "checkpoint %s; loss curve %s, %s\n", res.Checkpoint, csv, png)
 		}
 	}
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintf(stdout, "interrupted: continue with windrose train -resume -out %s\n", c.Checkpoint)
-		err = nil
+	var interrupted *interruptedError
+	if res != nil && res.Stop == flowmatch.StopCanceled {
+		// Decide on the save by what err holds besides the cancellation,
+		// never by errors.Is(err, context.Canceled), which also matches
+		// the cancellation joined with a failed save.
+		sig := caught()
+		if serr := beyondCancel(err); serr != nil {
+			if isFile(c.Checkpoint) {
+				fmt.Fprintf(stdout, "%s holds an earlier checkpoint: continue from it with %s\n", c.Checkpoint, resumeCommand(&f, given))
+			}
+			return fmt.Errorf("interrupted by %s, and the final checkpoint could not be written: %w", signalName(sig), serr)
+		}
+		if isFile(c.Checkpoint) {
+			fmt.Fprintf(stdout, "interrupted: continue with %s\n", resumeCommand(&f, given))
+		}
+		interrupted, err = &interruptedError{sig}, nil
 	}
 	if err != nil {
 		return err
@@ -180,6 +194,9 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "model (EMA weights) %s\n", f.export)
+	}
+	if interrupted != nil {
+		return interrupted
 	}
 	return nil
 }
@@ -322,6 +339,13 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, usagef("%v", err)
+	}
+	width := fullWidth(cfg)
+	if width == 0 {
+		width = 64 // the VelocityNet's default Base
+	}
+	if err := checkTrainMemory(width, cfg.TimeDim, cfg.Batch); err != nil {
+		return cfg, err
 	}
 	return cfg, nil
 }

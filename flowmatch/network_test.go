@@ -1,0 +1,31 @@
+package flowmatch
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/windrose/windrose/nn"
+)
+
+// TestParamCount: the count from the layer shapes equals the parameters of
+// the network built, for every architecture.
+func TestParamCount(t *testing.T) {
+	for _, c := range []struct {
+		cfg   Config
+		shape [3]int
+	}{
+		{Config{}, [3]int{1, 28, 28}},
+		{Config{Base: 24}, [3]int{1, 28, 28}},
+		{DefaultConfig(), [3]int{1, 28, 28}},
+		{Config{Arch: ArchUNet, UNet: nn.UNetConfig{Base: 16, Mults: []int{1, 2, 3, 4}, Blocks: 2, Mid: 3, TimeDim: 32}}, [3]int{3, 32, 32}},
+		{Config{Arch: ArchMLP, MLP: nn.MLPConfig{Hidden: 64, Layers: 2}}, [3]int{2, 1, 1}},
+	} {
+		net, err := c.cfg.NewNetwork(c.shape[0], c.shape[1], c.shape[2], rand.New(rand.NewPCG(0, 0)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := paramCount(c.cfg, c.shape), float64(nn.CountParams(net.Params())); got != want {
+			t.Errorf("%+v on %v: counted %.0f, built %.0f", c.cfg, c.shape, got, want)
+		}
+	}
+}
