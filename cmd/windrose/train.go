@@ -66,7 +66,7 @@ type trainFlags struct {
 	resume, cosine, ot              bool
 	minutes                         float64
 	epochs, steps, limit            int
-	base, batch, warmup             int
+	base, batch, warmup, schedule   int
 	blocks, mid                     int
 	lr, finalLR, ema                float64
 	sigmaMin, timeLoc, timeScale    float64
@@ -101,6 +101,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&f.batch, "batch", 0, "images per step (default: the preset's)")
 	fs.Float64Var(&f.lr, "lr", 0, "peak learning `rate` (default: the preset's)")
 	fs.IntVar(&f.warmup, "warmup", 0, "linear learning-rate warm-up `steps` (default: the preset's)")
+	fs.IntVar(&f.schedule, "schedule-steps", 0, "cosine horizon in `steps` (default: the first limit; a -minutes run fits it to the time and prints it)")
 	fs.BoolVar(&f.cosine, "cosine", false, "cosine learning-rate decay over the run (default: the preset's)")
 	fs.Float64Var(&f.finalLR, "final-lr", 0, "learning `rate` at the end of the cosine decay")
 	fs.Float64Var(&f.ema, "ema", 0, "EMA `decay` (always with warm-up; default: the preset's, 0.999)")
@@ -168,6 +169,10 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 			csv, png := curveFiles(res.Checkpoint)
 			fmt.Fprintf(stdout, "checkpoint %s; loss curve %s, %s\n", res.Checkpoint, csv, png)
 		}
+		if c.Duration > 0 && c.ScheduleSteps == 0 && tr.Horizon() > 0 && c.WarmupSteps > 0 && res.Steps > c.WarmupSteps {
+			fmt.Fprintf(stdout, "cosine horizon %d steps, fitted to the time budget at the end of the warm-up: -minutes 0 -steps %d -schedule-steps %d with the same recipe repeats this run exactly\n",
+				tr.Horizon(), res.Steps, tr.Horizon())
+		}
 	}
 	var interrupted *interruptedError
 	if res != nil && res.Stop == flowmatch.StopCanceled {
@@ -234,13 +239,14 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 	}{
 		{"epochs", f.epochs, &cfg.Epochs}, {"steps", f.steps, &cfg.MaxSteps},
 		{"base", f.base, &cfg.Base}, {"batch", f.batch, &cfg.Batch}, {"warmup", f.warmup, &cfg.WarmupSteps},
+		{"schedule-steps", f.schedule, &cfg.ScheduleSteps},
 		{"blocks", f.blocks, &cfg.UNet.Blocks}, {"mid", f.mid, &cfg.UNet.Mid},
 	}
 	for _, fl := range intFlags {
 		if !given[fl.name] {
 			continue
 		}
-		if fl.v < 0 || fl.v == 0 && fl.name != "warmup" && fl.name != "steps" {
+		if fl.v < 0 || fl.v == 0 && fl.name != "warmup" && fl.name != "steps" && fl.name != "schedule-steps" {
 			return cfg, usagef("-%s %d: want a positive value", fl.name, fl.v)
 		}
 		*fl.dst = fl.v
@@ -327,7 +333,7 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 	if f.resume {
 		// Limits only: the recipe is the checkpoint's.
 		for _, name := range []string{"arch", "base", "mults", "blocks", "mid", "batch", "lr", "warmup", "cosine", "final-lr", "ema", "loss", "seed",
-			"sigma-min", "times", "time-loc", "time-scale", "ot", "clip"} {
+			"schedule-steps", "sigma-min", "times", "time-loc", "time-scale", "ot", "clip"} {
 			if given[name] {
 				return cfg, usagef("-%s cannot change on -resume: the recipe is the checkpoint's (only -epochs, -minutes, -steps, -every apply)", name)
 			}
