@@ -76,7 +76,7 @@ func TestUNetParamNames(t *testing.T) {
 			got = append(got, p.Name)
 		}
 	}
-	// The PyTorch module's state_dict order: registration order.
+	// The order the network is built in (the file format goes by name).
 	rb := func(pre string) []string {
 		return []string{pre + ".norm1.weight", pre + ".conv1.weight", pre + ".film.1.weight", pre + ".norm2.weight", pre + ".conv2.weight"}
 	}
