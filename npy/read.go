@@ -11,8 +11,13 @@ import (
 // Read reads an .npy file of dtype float32 (little- or big-endian) or
 // uint8 in C order. Other dtypes, Fortran order, a truncated file or one
 // longer than its shape says are refused with an error wrapping ErrFormat that
-// names the file and, where it applies, the byte offset.
+// names the file and, where it applies, the byte offset. A path that is not
+// a regular file (a FIFO, a device, a directory) is refused.
 func Read(path string) (*Array, error) {
+	// A FIFO or a device would block or never end: only regular files.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("npy: %s: not a regular file (mode %v)", path, fi.Mode().Type())
+	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("npy: %w", err)
