@@ -3,6 +3,8 @@ package models_test
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/windrose/windrose/flowmatch"
 	"github.com/windrose/windrose/models"
 )
@@ -29,16 +31,17 @@ func TestMNISTLoads(t *testing.T) {
 	}
 }
 
-// TestBudgetModelsLoad checks the two models of the training-budget table
-// of docs/flowmatch.md (not embedded): they load and record the step
-// budgets that table gives them.
+// TestBudgetModelsLoad checks the two models of the previous default
+// recipe (SmallConfig) in the training-budget table of docs/flowmatch.md
+// (not embedded): they load and record the step budgets that table gives
+// them.
 func TestBudgetModelsLoad(t *testing.T) {
 	for _, c := range []struct {
 		file          string
 		steps, images int
 	}{
-		{"budget/default-15min.safetensors", 13065, 418080},
-		{"budget/default-30min.safetensors", 26130, 836160},
+		{"budget/small-15min.safetensors", 13065, 418080},
+		{"budget/small-30min.safetensors", 26130, 836160},
 	} {
 		m, err := flowmatch.LoadModel(c.file, flowmatch.EMAWeights)
 		if err != nil {
@@ -55,5 +58,31 @@ func TestBudgetModelsLoad(t *testing.T) {
 		if m.Config.SigmaMin != flowmatch.SigmaMin || m.Shape != [3]int{1, 28, 28} || m.Config.Arch != "" {
 			t.Errorf("%s: σmin %g, shape %v, arch %q; want the version-1 reading 0.1, [1 28 28], \"\"", c.file, m.Config.SigmaMin, m.Shape, m.Config.Arch)
 		}
+	}
+}
+
+// TestDefaultBudgetModelLoads checks the 15-minute model of the default
+// recipe (docs/flowmatch.md, "The default recipe"): a UNet on 1×28×28
+// samples, trained for the 1,772 steps of batch 64 that 15 quiet minutes
+// are, with the default recipe's choices recorded.
+func TestDefaultBudgetModelLoads(t *testing.T) {
+	m, err := flowmatch.LoadModel("budget/default-15min.safetensors", flowmatch.EMAWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := flowmatch.DefaultConfig()
+	got := struct {
+		Steps, Images int
+		Shape         [3]int
+		Arch          string
+		Times         flowmatch.TimeDist
+		OT            bool
+		SigmaMin      float64
+	}{m.Step, m.Images, m.Shape, m.Config.Arch, m.Config.Times, m.Config.OTCoupling, m.Config.SigmaMin}
+	want := got
+	want.Steps, want.Images, want.Shape = 1772, 113376, [3]int{1, 28, 28}
+	want.Arch, want.Times, want.OT, want.SigmaMin = def.Arch, def.Times, def.OTCoupling, def.SigmaMin
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("budget/default-15min.safetensors (-want +got):\n%s", d)
 	}
 }
