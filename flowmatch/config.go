@@ -76,8 +76,8 @@ type Config struct {
 	// EMADecay is the largest decay of the exponential moving average of
 	// the weights, which sampling uses. Zero means 0.999. The average
 	// always warms up (decay min(EMADecay, (1+n)/(10+n)) at update n; see
-	// nn.EMA): REFERENCE.md measured that a cold average is still noise
-	// after a CPU-sized run.
+	// nn.EMA), since a cold average is still noise after a CPU-sized
+	// run (docs/reference.md).
 	EMADecay float64 `json:"ema_decay"`
 	// Seed selects the initial weights, the data order and every draw of
 	// noise and time. Zero is a seed like any other.
@@ -127,11 +127,11 @@ type Config struct {
 	CheckpointSteps int `json:"checkpoint_steps"`
 }
 
-// ReferenceConfig returns the tutorial's exact recipe (REFERENCE.md): the
+// ReferenceConfig returns the tutorial's exact recipe (docs/reference.md): the
 // full network (Base 64), batch 256, constant learning rate 2e-4, 50 epochs,
-// the reference loss and an EMA of decay 0.999, which here warms up. It is
-// the zero Config with its defaults written out. On two CPU cores one epoch
-// takes about 23 minutes (REFERENCE.md).
+// the reference loss, σmin = 0.1 and an EMA of decay 0.999, which here warms
+// up. It is the zero Config with its defaults written out and σmin set. On
+// two CPU cores one epoch takes about 23 minutes (docs/reference.md).
 func ReferenceConfig() Config {
 	return Config{
 		Base:     64,
