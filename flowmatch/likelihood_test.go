@@ -209,7 +209,7 @@ func TestNetFieldDivergenceFiniteDifferences(t *testing.T) {
 	}
 	dz := make([]float64, len(z))
 	f.Eval(dz, tm, z)
-	if want := 3 * 1; f.passes != want {
+	if want := 3; f.passes != want { // ⌈16 probes / 6 copies⌉
 		t.Errorf("%d network passes for 16 probes of 40 samples, want %d", f.passes, want)
 	}
 
