@@ -119,6 +119,7 @@ func TestLikelihoodUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"likelihood", "-exact", "-probes", "3"},
 		{"likelihood", "-probes", "0"},
+		{"likelihood", "-blur", "-0.1"},
 		{"likelihood", "-npy", path, "-n", "3"},
 		{"likelihood", "-steps", "4", "-rtol", "1e-3"},
 		{"likelihood", "-method", "rk4"},
