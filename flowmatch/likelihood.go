@@ -49,8 +49,11 @@ type LikelihoodResult struct {
 	// evaluations of the augmented field.
 	Stats ode.Stats
 	// Passes counts the network passes: forward passes, each with one
-	// vector-Jacobian product, on up to 256 samples (the probe vectors of
-	// a batch are run as copies of it, 256 samples at a time).
+	// vector-Jacobian product. The probe vectors of a batch run as copies
+	// of it, as many copies per pass as fit in 256 samples (at least one),
+	// so the exact divergence of a batch of B 784-pixel samples takes
+	// ⌈784/⌊256/B⌋⌉ passes per field evaluation, Hutchinson's with k ≤
+	// 256/B probes one.
 	Passes int
 	// Wall is the wall-clock time.
 	Wall time.Duration
