@@ -362,3 +362,30 @@ func TestLikelihoodSettingsErrors(t *testing.T) {
 		}
 	}
 }
+
+// A sample's probes come from Seed and its index, so with fixed steps its
+// estimate does not depend on the batch it is solved in (up to the
+// rounding of the network's batched arithmetic), and another seed gives
+// another estimate.
+func TestLikelihoodProbesIndependentOfBatch(t *testing.T) {
+	net := tinyNet()
+	x := tinyInputs(5)
+	run := func(batch int, seed uint64) []float64 {
+		set := &LikelihoodSettings{FlowSettings: tinyShape, Probes: 2, Seed: seed}
+		set.Method, set.Steps, set.Batch = ode.RK4, 4, batch
+		res, err := Likelihood(context.Background(), net, x, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.LogP
+	}
+	one, three, other := run(1, 7), run(3, 7), run(3, 8)
+	for i := range one {
+		if math.Abs(one[i]-three[i]) > 1e-4 {
+			t.Errorf("sample %d: log p %.6f in batches of 1, %.6f in batches of 3", i, one[i], three[i])
+		}
+		if one[i] == other[i] {
+			t.Errorf("sample %d: the same estimate %.6f with seeds 7 and 8", i, one[i])
+		}
+	}
+}
