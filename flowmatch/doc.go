@@ -60,6 +60,18 @@
 // initial noise from a seed, and Lerp and Slerp interpolate between noise
 // vectors. Package npy exchanges noise and images with NumPy.
 //
+// # Likelihoods
+//
+// The flow of a trained network is invertible, and its density can be
+// evaluated: Likelihood integrates a batch backward from t = 1 to 0
+// together with the divergence of the field (the instantaneous change of
+// variables of Chen et al. 2018; FFJORD), exactly or by Hutchinson's
+// estimator with Rademacher probes, and returns log-densities, bits per
+// dimension of dequantized 8-bit images (BitsPerDim, Dequantize,
+// BitsPerDimFloor) and standard errors. Encode and Decode map images to
+// noise and back. They work through the Network interface only, at any
+// sample shape (FlowSettings), with float64 states (docs/likelihood.md).
+//
 // # Conventions
 //
 // Destination arguments come first and are written, never kept. Panics

@@ -17,6 +17,10 @@
 //	interpolate  decode a walk between two noise vectors (linear and spherical)
 //	eval         score generated images: FID against the MNIST test set with the
 //	             shipped classifier, mean confidence, class-histogram entropy
+//	likelihood   log-likelihoods of MNIST test images (or an .npy file) under a
+//	             model, in bits per dimension, exact or with Hutchinson's estimator
+//	encode       map images to noise with the model's flow (t = 1 → 0)
+//	decode       map noise to images (t = 0 → 1); both report the round-trip error
 //
 // Run "windrose help <command>" for a command's flags.
 //
