@@ -40,9 +40,11 @@ func TestSizeFlagLimits(t *testing.T) {
 		{[]string{"sample", "-n", "100000", "-batch", "100000"}, []string{"-batch 100000", "the network's activations", "16 GiB"}},
 		{[]string{"sample", "-steps", "9223372036854775807", "-grid", "late"}, []string{"-steps 9223372036854775807", "times of a -grid"}},
 		{[]string{"interpolate", "-k", "1000000000"}, []string{"-k 1000000000", "pairs of points", "at most 1095654 "}},
-		{[]string{"train", "-base", "1000000"}, []string{"-base 1000000 -batch 32", "training needs at least", "PiB", "16 GiB"}},
+		{[]string{"train", "-base", "1000000"}, []string{"UNetConfig.Base = 1000000", "in [1, 4096]"}},
+		{[]string{"train", "-preset", "small", "-base", "1000000"}, []string{"Config.Base = 1000000", "up to 1024"}},
 		{[]string{"train", "-base", "64", "-batch", "1000000"}, []string{"-base 64 -batch 1000000", "of activations", "16 GiB"}},
-		{[]string{"train", "-base", "9223372036854775800"}, []string{"-base 9223372036854775800", "training needs at least"}},
+		{[]string{"train", "-base", "9223372036854775800"}, []string{"UNetConfig.Base = 9223372036854775800"}},
+		{[]string{"train", "-preset", "small", "-base", "1024", "-batch", "100000"}, []string{"-base 1024 -batch 100000", "training needs at least", "16 GiB"}},
 	} {
 		code, stdout, stderr := runCLI(t, tc.args...)
 		if code != exitUsage {
