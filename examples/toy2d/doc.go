@@ -30,5 +30,5 @@
 //
 // Usage:
 //
-//	go run ./examples/toy2d [-data moons|checkerboard|8gaussians] [-steps 4] [-train-steps 4000] [-seed 1] [-out-dir docs/img]
+//	go run ./examples/toy2d [-data moons|checkerboard|8gaussians] [-steps 4] [-train-steps 4000] [-n 1000] [-seed 1] [-out-dir docs/img]
 package main

@@ -21,10 +21,11 @@ func main() {
 // writes the two plots.
 func run(args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("toy2d", flag.ContinueOnError)
-	o := options{trainSize: 20000, n: 1000, nullDraws: 19}
+	o := options{trainSize: 20000, nullDraws: 19}
 	fs.StringVar(&o.data, "data", "moons", "target `distribution`: "+targetNames())
 	fs.IntVar(&o.steps, "steps", 4, "fixed `steps` of the Euler, midpoint and RK4 samplers")
 	fs.IntVar(&o.trainSteps, "train-steps", 4000, "optimiser `steps` of each training run")
+	fs.IntVar(&o.n, "n", 1000, "`points` in each sample the two-sample test compares")
 	fs.Uint64Var(&o.seed, "seed", 1, "random `seed` of the data, the weights and the noise")
 	outDir := fs.String("out-dir", filepath.Join("docs", "img"), "`directory` for toy2d_samples.png and toy2d_trajectories.png")
 	if err := fs.Parse(args); err != nil {
@@ -33,8 +34,8 @@ func run(args []string, w io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if o.steps < 1 || o.trainSteps < 1 {
-		return fmt.Errorf("-steps = %d, -train-steps = %d, want ≥ 1", o.steps, o.trainSteps)
+	if o.steps < 1 || o.trainSteps < 1 || o.n < 2 {
+		return fmt.Errorf("-steps = %d, -train-steps = %d, -n = %d, want ≥ 1, ≥ 1, ≥ 2", o.steps, o.trainSteps, o.n)
 	}
 	start := time.Now()
 	res, err := study(context.Background(), o)
@@ -63,7 +64,7 @@ func run(args []string, w io.Writer) error {
 func printTable(w io.Writer, o options, res *result) {
 	fmt.Fprintf(w, "%s: %d training points; MLP trained %d steps per coupling; %d samples against a reference of %d\n",
 		o.data, o.trainSize, o.trainSteps, o.n, o.n)
-	fmt.Fprintf(w, "MMD² (Gaussian kernel, σ = %.3f, the reference's median distance); threshold %.2e, the largest of %d target samples' (a test at level 1/%d)\n",
+	fmt.Fprintf(w, "MMD² (Gaussian kernels of widths σ, σ/2, σ/4, σ/8; σ = %.3f, the reference's median distance); threshold %.2e, the largest of %d target samples' (a test at level 1/%d)\n",
 		res.stat.sigma, res.threshold, o.nullDraws, o.nullDraws+1)
 	for _, r := range res.runs {
 		fmt.Fprintf(w, "%s coupling: trained in %.1f s, final loss %.4f\n", r.coupling, r.wall.Seconds(), r.loss)

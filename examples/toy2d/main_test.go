@@ -51,7 +51,7 @@ func TestLearnedSamplesMatchTarget(t *testing.T) {
 		return stat.Of(x)
 	}
 
-	cfg := recipe(2000, false, seed)
+	cfg := recipe(4000, false, seed)
 	tr, err := train(ctx, cfg, pts)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestTargets(t *testing.T) {
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	if err := run([]string{"-train-steps", "200", "-out-dir", dir}, &out); err != nil {
+	if err := run([]string{"-train-steps", "200", "-n", "200", "-out-dir", dir}, &out); err != nil {
 		t.Fatal(err)
 	}
 	rows := 0
@@ -173,7 +173,7 @@ func TestRun(t *testing.T) {
 			t.Errorf("%s is %v", name, b)
 		}
 	}
-	for _, args := range [][]string{{"-nope"}, {"-data", "spiral"}, {"-steps", "0"}, {"extra"}} {
+	for _, args := range [][]string{{"-nope"}, {"-data", "spiral"}, {"-steps", "0"}, {"-n", "1"}, {"extra"}} {
 		if err := run(append(args, "-out-dir", dir), new(bytes.Buffer)); err == nil {
 			t.Errorf("run(%q) did not fail", args)
 		}

@@ -89,7 +89,7 @@ func plotSamples(path string, o options, res *result) error {
 func plotTrajectories(path string, o options, res *result) error {
 	plots := [][]*plot.Plot{make([]*plot.Plot, len(res.runs))}
 	for j, run := range res.runs {
-		p := panel(fmt.Sprintf("%s pairs: RK4 paths, t = 0 → 1", run.coupling))
+		p := panel(fmt.Sprintf("%s pairs: RK4 paths (%d steps), t = 0 → 1", run.coupling, len(run.paths)-1))
 		tgt := points(res.target, grey, 1.2)
 		p.Add(tgt)
 		k := len(run.paths[0]) / 2
