@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -16,7 +18,7 @@ var targets = map[string]func(dst []float32, rng *rand.Rand){
 
 // targetNames returns the -data names, sorted, for messages.
 func targetNames() string {
-	return "8gaussians, checkerboard, moons"
+	return strings.Join(slices.Sorted(maps.Keys(targets)), ", ")
 }
 
 // drawTarget returns n points of the named target distribution, drawn from
