@@ -95,8 +95,8 @@ func (r StopReason) String() string {
 	return fmt.Sprintf("StopReason(%d)", int(r))
 }
 
-// Result sums up a Train call.
-type Result struct {
+// TrainResult sums up a Train call.
+type TrainResult struct {
 	// Stop is why training stopped.
 	Stop StopReason
 	// Steps, Images and Epoch are the totals since the start of training
@@ -232,11 +232,11 @@ func (t *Trainer) Model() *Model {
 // weights, are not finite stops training with a *NonFiniteError, without
 // writing a checkpoint. Errors writing a checkpoint are returned as they
 // happen, stopping training.
-func (t *Trainer) Train(ctx context.Context) (*Result, error) {
+func (t *Trainer) Train(ctx context.Context) (*TrainResult, error) {
 	start := time.Now()
-	res := &Result{}
+	res := &TrainResult{}
 	defer func() { t.st.seconds += time.Since(start).Seconds() }()
-	finish := func(reason StopReason, err error) (*Result, error) {
+	finish := func(reason StopReason, err error) (*TrainResult, error) {
 		if t.cfg.Checkpoint != "" && reason != StopNonFinite {
 			if !t.finiteWeights() {
 				return t.result(res, StopNonFinite, start), &NonFiniteError{Step: t.st.step, Loss: t.lastLoss(), Weights: true}
@@ -317,7 +317,7 @@ func (t *Trainer) lastLoss() float64 {
 }
 
 // result fills res with the totals.
-func (t *Trainer) result(res *Result, reason StopReason, start time.Time) *Result {
+func (t *Trainer) result(res *TrainResult, reason StopReason, start time.Time) *TrainResult {
 	res.Stop = reason
 	res.Steps, res.Images, res.Epoch = t.st.step, t.st.images, t.st.epoch
 	res.Elapsed = time.Since(start)
@@ -554,7 +554,7 @@ func (t *Trainer) finiteWeights() bool {
 
 // Train is NewTrainer followed by Trainer.Train: it trains a new run of cfg
 // on data and returns the Trainer (for its Model) and the Result.
-func Train(ctx context.Context, cfg Config, data Dataset) (*Trainer, *Result, error) {
+func Train(ctx context.Context, cfg Config, data Dataset) (*Trainer, *TrainResult, error) {
 	t, err := NewTrainer(cfg, data)
 	if err != nil {
 		return nil, nil, err
