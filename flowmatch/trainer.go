@@ -227,7 +227,7 @@ func (t *Trainer) Model() *Model {
 // returns. Checkpoints are also written every Config.CheckpointEvery and
 // every Config.CheckpointSteps steps, each followed by AfterSave.
 //
-// When ctx is done Train saves and returns the Result with Stop =
+// When ctx is done Train saves and returns the TrainResult with Stop =
 // StopCanceled and ctx's error. A step whose loss, or whose updated
 // weights, are not finite stops training with a *NonFiniteError, without
 // writing a checkpoint. Errors writing a checkpoint are returned as they
@@ -553,7 +553,7 @@ func (t *Trainer) finiteWeights() bool {
 }
 
 // Train is NewTrainer followed by Trainer.Train: it trains a new run of cfg
-// on data and returns the Trainer (for its Model) and the Result.
+// on data and returns the Trainer (for its Model) and the TrainResult.
 func Train(ctx context.Context, cfg Config, data Dataset) (*Trainer, *TrainResult, error) {
 	t, err := NewTrainer(cfg, data)
 	if err != nil {
