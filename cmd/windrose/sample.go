@@ -12,7 +12,6 @@ import (
 	"github.com/windrose/windrose/internal/report"
 	"github.com/windrose/windrose/models"
 	"github.com/windrose/windrose/npy"
-	"github.com/windrose/windrose/ode"
 )
 
 func init() {
@@ -41,6 +40,10 @@ steps and error norm, so easy samples are not held to the steps of the
 hardest one in their batch; the network still runs on up to -batch samples
 per call, each at its own time, and a finished sample's place goes to the
 next one.
+-maxsteps bounds the attempted steps of each solve and -pi selects the
+proportional–integral step size controller, as for "windrose solve"; the
+stepping flags are checked by package ode before any work, and what it
+refuses is a usage error.
 
 The initial noise comes from -seed, or from -noise FILE.npy (float32,
 shape [N, 1, 28, 28]; -n is then N). The images are written as a PNG mosaic
@@ -56,27 +59,14 @@ type sampleFlags struct {
 	ckpt, weights, noise, npy, out, trajectory string
 	n, cols, batch                             int
 	seed                                       uint64
-	solver                                     solverFlags
+	solver                                     steppingFlags
 }
-
-// defaultMethod and defaultSteps are what "windrose sample" uses with no
-// stepping flags: classical RK4 with 5 uniform steps, 20 field
-// evaluations. docs/sampling.md chose it by measurement on the shipped
-// model: its FID is within 1.5% of the reference tutorial's 600-evaluation
-// sampler, and its images lie closer to the exact flow than that
-// sampler's (RMS 1.5e-2 against 2.0e-2), at the cost of the former
-// default, midpoint with 10 steps (FID 2.7% higher than the baseline's,
-// RMS 3.3e-2).
-const (
-	defaultMethod = "rk4"
-	defaultSteps  = 5
-)
 
 func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	var f sampleFlags
 	fs := newFlagSet("sample", "[-ckpt FILE] [-method NAME] [-steps N [-grid G] | -rtol R -atol A [-per-sample]] [-n N] [-out FILE.png] [flags]", sampleDescription)
 	addModelFlags(fs, &f.ckpt, &f.weights)
-	addSolverFlags(fs, &f.solver)
+	addSteppingFlags(fs, &f.solver, true)
 	fs.IntVar(&f.n, "n", 64, "number of `samples`")
 	fs.Uint64Var(&f.seed, "seed", 1, "`seed` of the initial noise")
 	fs.StringVar(&f.noise, "noise", "", "read the initial noise from this .npy `file` (float32 [N,1,28,28])")
@@ -84,17 +74,10 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&f.cols, "cols", 8, "images per row of the mosaic")
 	fs.StringVar(&f.npy, "npy", "", "also write the images to this .npy `file` (uint8 [N,28,28])")
 	fs.StringVar(&f.trajectory, "trajectory", "", "PNG `file` of x_t at 6 times for the first 8 samples")
-	fs.IntVar(&f.batch, "batch", 256, "samples integrated together")
+	fs.IntVar(&f.batch, "batch", flowmatch.DefaultSampleSettings().Batch, "samples integrated together")
 	given, err := parseFlags(fs, args, stdout)
 	if err != nil {
 		return err
-	}
-	set, err := solverSettings(f.solver, given)
-	if err != nil {
-		return err
-	}
-	if f.trajectory != "" && set.PerSample {
-		return usagef("-trajectory needs the states at common times, which -per-sample does not record")
 	}
 	if f.cols < 1 {
 		return usagef("-cols %d: want at least 1", f.cols)
@@ -102,7 +85,13 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	if f.batch < 1 {
 		return usagef("-batch %d: want at least 1", f.batch)
 	}
-	set.Batch = f.batch
+	set, err := f.solver.sampleSettings(given, f.batch)
+	if err != nil {
+		return err
+	}
+	if f.trajectory != "" && set.PerSample {
+		return usagef("-trajectory needs the states at common times, which -per-sample does not record")
+	}
 	var noise []float32
 	if f.noise != "" {
 		if given["n"] {
@@ -164,7 +153,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 			res.Stats.FieldEvals, min(set.Batch, f.n), res.Stats.Accepted, res.Stats.Rejected)
 	}
 	fmt.Fprintf(stdout, "%d samples, %s: %s, %.1f evaluations per sample, wall %v (%.1f ms per sample)\n",
-		f.n, describeSettings(set, f.solver), work, float64(res.SampleEvals)/float64(f.n),
+		f.n, describeSettings(set, &f.solver), work, float64(res.SampleEvals)/float64(f.n),
 		res.Wall.Round(time.Millisecond), res.Wall.Seconds()*1000/float64(f.n))
 	fmt.Fprintf(stdout, "wrote %s\n", f.out)
 	if f.npy != "" {
@@ -203,117 +192,6 @@ func addModelFlags(fs interface {
 }, ckpt, weights *string) {
 	fs.StringVar(ckpt, "ckpt", "", "model or checkpoint `file` (default: the shipped model, "+models.MNISTName+")")
 	fs.StringVar(weights, "weights", "ema", "weights of a training checkpoint: `ema` or raw")
-}
-
-// solverFlags are the stepping flags shared by sample and interpolate.
-type solverFlags struct {
-	method, grid string
-	steps        int
-	rtol, atol   float64
-	perSample    bool
-}
-
-// addSolverFlags declares -method, -steps, -grid, -rtol, -atol and
-// -per-sample.
-func addSolverFlags(fs interface {
-	StringVar(p *string, name, value, usage string)
-	IntVar(p *int, name string, value int, usage string)
-	Float64Var(p *float64, name string, value float64, usage string)
-	BoolVar(p *bool, name string, value bool, usage string)
-}, f *solverFlags) {
-	fs.StringVar(&f.method, "method", defaultMethod, "ODE method `name`: "+strings.Join(methodNames(), ", "))
-	fs.IntVar(&f.steps, "steps", defaultSteps, "fixed stepping with `N` steps")
-	fs.StringVar(&f.grid, "grid", "uniform", "time grid of the fixed steps: "+strings.Join(flowmatch.GridSchedules, ", ")+" (late and early take an exponent, e.g. late:3)")
-	fs.Float64Var(&f.rtol, "rtol", 0, "adaptive stepping: relative tolerance (needs -atol)")
-	fs.Float64Var(&f.atol, "atol", 0, "adaptive stepping: absolute tolerance (needs -rtol)")
-	fs.BoolVar(&f.perSample, "per-sample", false, "adaptive stepping: every sample with its own steps and error norm (needs -rtol and -atol)")
-}
-
-// tutorialMethod names the tutorial's shifted RK4 on the command line.
-const tutorialMethod = "tutorial-rk4"
-
-func methodNames() []string {
-	var names []string
-	for _, m := range ode.Methods() {
-		names = append(names, m.Name)
-	}
-	return append(names, tutorialMethod)
-}
-
-// solverSettings turns the solver flags into SampleSettings: -steps
-// (default 5) on the -grid unless -rtol/-atol (and -per-sample) are given.
-func solverSettings(f solverFlags, given map[string]bool) (*flowmatch.SampleSettings, error) {
-	method, steps, rtol, atol := f.method, f.steps, f.rtol, f.atol
-	set := &flowmatch.SampleSettings{}
-	if strings.EqualFold(method, tutorialMethod) {
-		set.TutorialRK4 = true
-	} else {
-		m, err := ode.MethodByName(method)
-		if err != nil {
-			return nil, usagef("-method %q: want one of %s", method, strings.Join(methodNames(), ", "))
-		}
-		set.Method = m
-	}
-	adaptive := given["rtol"] || given["atol"]
-	if f.perSample && !adaptive {
-		return nil, usagef("-per-sample gives every sample its own adaptive steps: it needs -rtol and -atol, not fixed steps")
-	}
-	set.PerSample = f.perSample
-	switch {
-	case adaptive && (given["steps"] || given["grid"]):
-		return nil, usagef("-steps/-grid (fixed stepping) and -rtol/-atol (adaptive stepping) exclude each other: give one")
-	case adaptive:
-		if !given["rtol"] || !given["atol"] {
-			return nil, usagef("adaptive stepping needs both -rtol and -atol (there are no default tolerances)")
-		}
-		if !(rtol > 0) || math.IsInf(rtol, 0) {
-			return nil, usagef("-rtol %v: want a finite value > 0", rtol)
-		}
-		if !(atol >= 0) || math.IsInf(atol, 0) {
-			return nil, usagef("-atol %v: want a finite value ≥ 0", atol)
-		}
-		if set.TutorialRK4 || set.Method.BErr == nil {
-			return nil, usagef("-method %s has no error estimate, so it runs only with -steps; adaptive methods: heun, bs3, dopri5, tsit5", method)
-		}
-		set.RTol, set.ATol = rtol, atol
-	default:
-		if steps < 1 {
-			return nil, usagef("-steps %d: want at least 1", steps)
-		}
-		set.Steps = steps
-		if f.grid != "uniform" {
-			if set.TutorialRK4 {
-				return nil, usagef("-method %s runs on its own uniform grid only: drop -grid", tutorialMethod)
-			}
-			if err := checkCount(fmt.Sprintf("-steps %d", steps), int64(steps), 8, "times of a -grid"); err != nil {
-				return nil, err
-			}
-			g, err := flowmatch.TimeGrid(f.grid, steps)
-			if err != nil {
-				return nil, usagef("-grid %q: %v", f.grid, err)
-			}
-			set.Steps, set.Grid = 0, g
-		}
-	}
-	return set, nil
-}
-
-// describeSettings names the sampler of set, made by solverSettings from f.
-func describeSettings(s *flowmatch.SampleSettings, f solverFlags) string {
-	name := tutorialMethod
-	if !s.TutorialRK4 {
-		name = s.Method.Name
-	}
-	if s.Steps > 0 {
-		return fmt.Sprintf("%s with %d steps", name, s.Steps)
-	}
-	if len(s.Grid) > 0 {
-		return fmt.Sprintf("%s with %d steps on the %s grid", name, len(s.Grid)-1, f.grid)
-	}
-	if s.PerSample {
-		return fmt.Sprintf("%s with rtol %g, atol %g per sample", name, s.RTol, s.ATol)
-	}
-	return fmt.Sprintf("%s with rtol %g, atol %g", name, s.RTol, s.ATol)
 }
 
 // trajectoryTimes returns k times from 0 to 1; with fixed steps they are
