@@ -319,6 +319,15 @@ func TestNoiseIsPrefixStable(t *testing.T) {
 			t.Fatalf("Noise(10)[%d] = %v, Noise(30)[%d] = %v", i, a[i], i, b[i])
 		}
 	}
+	// A stream filled in pieces of any sizes gives the same values.
+	st := NewNoiseStream(5)
+	piece := make([]float32, 30)
+	st.Fill(piece[:7])
+	st.Fill(piece[7:7])
+	st.Fill(piece[7:30])
+	if !slices.Equal(piece, b) {
+		t.Errorf("NoiseStream in pieces %v, Noise %v", piece, b)
+	}
 	c := make([]float32, 10)
 	Noise(c, 6)
 	if c[0] == a[0] && c[1] == a[1] {
