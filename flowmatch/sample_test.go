@@ -415,3 +415,28 @@ func TestSampleGrid(t *testing.T) {
 		t.Error("the late grid gave the uniform grid's result: Grid ignored?")
 	}
 }
+
+// TestSampleATolVec: ATolVec holds one tolerance per component of a
+// sample, repeated over each batch; equal tolerances give ATol's steps and
+// results bit for bit, with and without PerSample.
+func TestSampleATolVec(t *testing.T) {
+	g := &gaussianFlow{mean: []float64{0.5, -0.3}, s: 1, sigma: 0.2}
+	noise := []float32{0.3, -1.2, 0.8, 2.1, -0.4, 1.5}
+	for _, per := range []bool{false, true} {
+		a := make([]float32, len(noise))
+		b := make([]float32, len(noise))
+		ra, err := Sample(context.Background(), a, g, noise, &SampleSettings{Dim: 2, Batch: 2, PerSample: per, Method: ode.BS3,
+			Settings: ode.Settings{RTol: 1e-4, ATol: 1e-5}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb, err := Sample(context.Background(), b, g, noise, &SampleSettings{Dim: 2, Batch: 2, PerSample: per, Method: ode.BS3,
+			Settings: ode.Settings{RTol: 1e-4, ATolVec: []float64{1e-5, 1e-5}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(a, b) || ra.Stats != rb.Stats {
+			t.Errorf("PerSample %v: ATol gives %v (%+v), ATolVec %v (%+v)", per, a, ra.Stats, b, rb.Stats)
+		}
+	}
+}
