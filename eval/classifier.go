@@ -35,6 +35,12 @@ type Classifier struct {
 	Conv1, Conv2, Conv3 *nn.Conv2d
 	FC1, FC2            *nn.Linear
 
+	// Progress, when not nil, is called by Classify (and so by Features,
+	// Reference, Evaluate and Accuracy) after each batch of inference with
+	// the number of images done and the number of images of the call, for
+	// a progress display on long runs (a million generated images).
+	Progress func(done, total int)
+
 	act1, act2, act3, act4 nn.SiLU
 	params                 []*nn.Param
 

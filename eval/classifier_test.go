@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/windrose/windrose/nn"
@@ -81,8 +82,14 @@ func TestClassifyBatches(t *testing.T) {
 	}
 	f := make([]float32, n*FeatureDim)
 	p := make([]float64, n*Classes)
+	var reports [][2]int
+	c.Progress = func(done, total int) { reports = append(reports, [2]int{done, total}) }
 	if err := c.Classify(context.Background(), f, p, img); err != nil {
 		t.Fatal(err)
+	}
+	c.Progress = nil
+	if want := [][2]int{{evalBatch, n}, {n, n}}; !slices.Equal(reports, want) {
+		t.Errorf("Progress reports %v, want %v (one per batch)", reports, want)
 	}
 	for _, i := range []int{0, evalBatch - 1, evalBatch, n - 1} {
 		f1 := make([]float32, FeatureDim)

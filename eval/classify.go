@@ -49,6 +49,9 @@ func (c *Classifier) Classify(ctx context.Context, features []float32, probs []f
 				softmax(probs[(lo+i)*Classes:(lo+i+1)*Classes], logits.Data[i*Classes:(i+1)*Classes])
 			}
 		}
+		if c.Progress != nil {
+			c.Progress(hi, n)
+		}
 	}
 	return nil
 }

@@ -54,9 +54,10 @@
 // A VelocityField presents a network to package ode as an
 // ode.VectorField[float32] whose state is a batch of images. Sample
 // integrates noise from t = 0 to 1 batch by batch with any Runge–Kutta
-// method, fixed or adaptive (SampleSettings), and records trajectories;
-// TutorialRK4 reproduces the reference tutorial's sampler, which is not
-// the classical RK4. Pixels maps states to grey levels, Noise draws
+// method, fixed or adaptive (SampleSettings, which embeds ode.Settings;
+// DefaultSampleSettings is the command line's choice), and records
+// trajectories; TutorialField reproduces the reference tutorial's sampler,
+// the classical RK4 on the field delayed by half a step. Pixels maps states to grey levels, Noise draws
 // initial noise from a seed, and Lerp and Slerp interpolate between noise
 // vectors. Package npy exchanges noise and images with NumPy.
 //

@@ -60,7 +60,7 @@ func ExampleSample() {
 	noise := []float32{-1, 0, 1}
 	x := make([]float32, len(noise))
 	res, err := flowmatch.Sample(context.Background(), x, field, noise,
-		&flowmatch.SampleSettings{Method: ode.DOPRI5, RTol: 1e-6, ATol: 1e-6, Dim: 1})
+		&flowmatch.SampleSettings{Method: ode.DOPRI5, Dim: 1, Settings: ode.Settings{RTol: 1e-6, ATol: 1e-6}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -126,8 +126,8 @@ func ExampleTrainer() {
 	flowmatch.Noise(noise, 1)
 	x := make([]float32, len(noise))
 	field := tr.Model().Field()
-	if _, err := flowmatch.Sample(context.Background(), x, field, noise,
-		&flowmatch.SampleSettings{Method: ode.Midpoint, Steps: 10}); err != nil {
+	set := flowmatch.DefaultSampleSettings() // rk4, 5 steps
+	if _, err := flowmatch.Sample(context.Background(), x, field, noise, &set); err != nil {
 		log.Fatal(err)
 	}
 	pix := make([]uint8, len(x))

@@ -48,9 +48,28 @@ func unmarshalPCG(p *rand.PCG, s string) error {
 // PCG seeded with seed: the initial points x(0) of sampling. The same seed
 // always gives the same noise, and the first k values do not depend on
 // len(dst), so sample i of a run of n is the same for every n ≥ i.
+// NoiseStream draws the same values in pieces.
 func Noise(dst []float32, seed uint64) {
-	r := rand.New(rand.NewPCG(seed, streamDraw))
+	NewNoiseStream(seed).Fill(dst)
+}
+
+// NoiseStream draws the values of Noise piece by piece, for runs whose
+// noise is too large to hold at once: successive Fills continue where the
+// last one stopped, so filling pieces of any sizes gives, one after the
+// other, exactly the values of one Noise call for their total length, and
+// the noise of sample i does not depend on how the samples are batched.
+type NoiseStream struct {
+	r *rand.Rand
+}
+
+// NewNoiseStream returns the stream of Noise(·, seed).
+func NewNoiseStream(seed uint64) *NoiseStream {
+	return &NoiseStream{r: rand.New(rand.NewPCG(seed, streamDraw))}
+}
+
+// Fill fills dst with the stream's next len(dst) values.
+func (s *NoiseStream) Fill(dst []float32) {
 	for i := range dst {
-		dst[i] = float32(r.NormFloat64())
+		dst[i] = float32(s.r.NormFloat64())
 	}
 }

@@ -37,7 +37,7 @@ func TestSamplePerSample(t *testing.T) {
 	var first []float32
 	for _, batch := range []int{1, 3, n} {
 		c := &sampleCounter{f: g, dim: dim}
-		set := &SampleSettings{Method: ode.DOPRI5, RTol: 1e-6, ATol: 1e-6, Dim: dim, Batch: batch, PerSample: true}
+		set := &SampleSettings{Method: ode.DOPRI5, Dim: dim, Batch: batch, PerSample: true, Settings: ode.Settings{RTol: 1e-6, ATol: 1e-6}}
 		x := make([]float32, len(noise))
 		res, err := Sample(context.Background(), x, c, noise, set)
 		if err != nil {
@@ -93,9 +93,9 @@ func TestSampleEvalsShared(t *testing.T) {
 	noise := make([]float32, n*dim)
 	Noise(noise, 3)
 	for _, set := range []*SampleSettings{
-		{Method: ode.BS3, RTol: 1e-5, ATol: 1e-5},
-		{Method: ode.RK4, Steps: 4},
-		{TutorialRK4: true, Steps: 4},
+		{Method: ode.BS3, Settings: ode.Settings{RTol: 1e-5, ATol: 1e-5}},
+		{Method: ode.RK4, Settings: ode.Settings{Steps: 4}},
+		{TutorialRK4: true, Settings: ode.Settings{Steps: 4}},
 	} {
 		set.Dim, set.Batch = dim, 3
 		c := &sampleCounter{f: g, dim: dim}
@@ -115,10 +115,10 @@ func TestSamplePerSampleRefuses(t *testing.T) {
 	g := &gaussianFlow{mean: []float64{0}, s: 1, sigma: SigmaMin}
 	noise := []float32{0.5, -0.5}
 	for _, set := range []*SampleSettings{
-		{Method: ode.RK4, Steps: 10},
-		{Method: ode.Euler, Grid: []float64{0, 0.5, 1}},
-		{TutorialRK4: true, Steps: 10},
-		{Method: ode.DOPRI5, RTol: 1e-4, ATol: 1e-4, SaveAt: []float64{0.5}},
+		{Method: ode.RK4, Settings: ode.Settings{Steps: 10}},
+		{Method: ode.Euler, Settings: ode.Settings{Grid: []float64{0, 0.5, 1}}},
+		{TutorialRK4: true, Settings: ode.Settings{Steps: 10}},
+		{Method: ode.DOPRI5, Settings: ode.Settings{RTol: 1e-4, ATol: 1e-4, SaveAt: []float64{0.5}}},
 	} {
 		set.Dim, set.PerSample = 1, true
 		if _, err := Sample(context.Background(), make([]float32, 2), g, noise, set); err == nil || !strings.Contains(err.Error(), "PerSample") {
@@ -126,7 +126,7 @@ func TestSamplePerSampleRefuses(t *testing.T) {
 		}
 	}
 	// A method without an error estimate is refused by the solver.
-	_, err := Sample(context.Background(), make([]float32, 2), g, noise, &SampleSettings{Method: ode.RK4, RTol: 1e-4, Dim: 1, PerSample: true})
+	_, err := Sample(context.Background(), make([]float32, 2), g, noise, &SampleSettings{Method: ode.RK4, Dim: 1, PerSample: true, Settings: ode.Settings{RTol: 1e-4}})
 	if !errors.Is(err, ode.ErrInvalidInput) {
 		t.Errorf("rk4 per sample: %v, want ErrInvalidInput", err)
 	}
@@ -190,7 +190,7 @@ func TestVelocityFieldEvalBatch(t *testing.T) {
 	noise := make([]float32, 5*h*w)
 	Noise(noise, 4)
 	res, err := Sample(context.Background(), make([]float32, len(noise)), c, noise,
-		&SampleSettings{Method: ode.BS3, RTol: 1e-3, ATol: 1e-3, Dim: h * w, Batch: 2, PerSample: true})
+		&SampleSettings{Method: ode.BS3, Dim: h * w, Batch: 2, PerSample: true, Settings: ode.Settings{RTol: 1e-3, ATol: 1e-3}})
 	if err != nil {
 		t.Fatal(err)
 	}

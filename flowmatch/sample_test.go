@@ -2,8 +2,10 @@ package flowmatch
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,16 +64,16 @@ func TestSampleGaussianFlow(t *testing.T) {
 		// these steps on this smooth field, bounded by the float32 state
 		// (relative 6e-8 per step) from below; measured errors are 2 to
 		// 10 times smaller.
-		{&SampleSettings{Method: ode.Euler, Steps: 400}, 5e-3},
-		{&SampleSettings{Method: ode.Heun, Steps: 50}, 5e-4},
-		{&SampleSettings{Method: ode.Midpoint, Steps: 50}, 5e-4},
-		{&SampleSettings{Method: ode.RK4, Steps: 20}, 1e-5},
-		{&SampleSettings{Method: ode.BS3, Steps: 30}, 1e-4},
-		{&SampleSettings{Method: ode.DOPRI5, RTol: 1e-6, ATol: 1e-6}, 2e-5},
-		{&SampleSettings{Method: ode.Tsit5, RTol: 1e-6, ATol: 1e-6}, 2e-5},
+		{&SampleSettings{Method: ode.Euler, Settings: ode.Settings{Steps: 400}}, 5e-3},
+		{&SampleSettings{Method: ode.Heun, Settings: ode.Settings{Steps: 50}}, 5e-4},
+		{&SampleSettings{Method: ode.Midpoint, Settings: ode.Settings{Steps: 50}}, 5e-4},
+		{&SampleSettings{Method: ode.RK4, Settings: ode.Settings{Steps: 20}}, 1e-5},
+		{&SampleSettings{Method: ode.BS3, Settings: ode.Settings{Steps: 30}}, 1e-4},
+		{&SampleSettings{Method: ode.DOPRI5, Settings: ode.Settings{RTol: 1e-6, ATol: 1e-6}}, 2e-5},
+		{&SampleSettings{Method: ode.Tsit5, Settings: ode.Settings{RTol: 1e-6, ATol: 1e-6}}, 2e-5},
 		// The tutorial's stepper integrates the field delayed by half a
 		// step, an error of order dt: measured 6e-3 at 150 steps.
-		{&SampleSettings{TutorialRK4: true, Steps: 150}, 1.5e-2},
+		{&SampleSettings{TutorialRK4: true, Settings: ode.Settings{Steps: 150}}, 1.5e-2},
 	} {
 		tc.set.Dim, tc.set.Batch = dim, 3
 		tc.set.SaveAt = []float64{0, 0.4, 1}
@@ -105,11 +107,58 @@ func TestSampleGaussianFlow(t *testing.T) {
 	}
 }
 
-// TestTutorialRK4IsShiftedRK4 checks the tutorial's stepper against its
-// description: classical RK4 (the ode package's) applied to the field
-// delayed by half a step, f(s + dt/2, x), with the times clamped to
-// [TEps, 1 − TEps]. The tutorial's times are float32, so the two agree to
-// float32 rounding only.
+// tutorialRK4 is the reference tutorial's sampler written from its
+// definition (its sample() function), the oracle of TutorialField: with
+// dt = 1/steps, step i evaluates f at t = clamp((i + ½)dt), clamp(t + dt/2)
+// twice and clamp(t + dt), every time a float32 as in the tutorial, and
+// updates the float32 state in the tutorial's order. It returns the final
+// state and the number of field evaluations.
+func tutorialRK4(f ode.VectorField[float32], x0 []float32, steps int) ([]float32, int) {
+	n := len(x0)
+	x := slices.Clone(x0)
+	tmp, k1, k2, k3, k4 := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+	dt := 1 / float64(steps)
+	half, full, sixth := float32(0.5*dt), float32(dt), float32(dt/6)
+	clamp := func(t float32) float64 {
+		return float64(min(max(t, float32(TEps)), float32(1-TEps)))
+	}
+	evals := 0
+	eval := func(dst []float32, t float64, x []float32) {
+		f.Eval(dst, t, x)
+		evals++
+	}
+	for i := range steps {
+		// The tutorial clamps t0 in Python (float64), then makes a float32
+		// tensor of it; the later clamps are float32 tensor operations.
+		t := float32(math.Min(math.Max((float64(i)+0.5)*dt, TEps), 1-TEps))
+		tm := clamp(t + half)
+		eval(k1, float64(t), x)
+		// The conversions round each product, as PyTorch's separate
+		// multiply and add kernels do (Go may otherwise fuse them).
+		for p := range tmp {
+			tmp[p] = x[p] + float32(half*k1[p])
+		}
+		eval(k2, tm, tmp)
+		for p := range tmp {
+			tmp[p] = x[p] + float32(half*k2[p])
+		}
+		eval(k3, tm, tmp)
+		for p := range tmp {
+			tmp[p] = x[p] + float32(full*k3[p])
+		}
+		eval(k4, clamp(t+full), tmp)
+		for p := range x {
+			s := k1[p] + float32(2*k2[p]) + float32(2*k3[p]) + k4[p]
+			x[p] += float32(sixth * s)
+		}
+	}
+	return x, evals
+}
+
+// TestTutorialRK4IsShiftedRK4 checks TutorialField solved by ode.RK4, as
+// Sample runs it with TutorialRK4, against the tutorial's sampler written
+// from its definition (tutorialRK4). The two round the times and the
+// states in different orders, so they agree to float32 rounding only.
 func TestTutorialRK4IsShiftedRK4(t *testing.T) {
 	const dim, steps = 4, 8
 	// A time-dependent linear field, so that the evaluation times matter.
@@ -118,33 +167,27 @@ func TestTutorialRK4IsShiftedRK4(t *testing.T) {
 			dst[i] = float32(math.Cos(3*t)*float64(x[i]) + t*t*float64(i+1))
 		}
 	})
-	dt := 1.0 / steps
-	shifted := ode.Func[float32](func(dst []float32, s float64, x []float32) {
-		f(dst, math.Min(math.Max(s+dt/2, TEps), 1-TEps), x)
-	})
+	counted := &countField{f: f}
 	x0 := []float32{1, -0.5, 0.25, 2}
-	want, err := ode.Solve(context.Background(), ode.Problem[float32]{Field: shifted, T0: 0, T1: 1, X0: x0}, &ode.Settings{Steps: steps}, ode.RK4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r TutorialRK4
-	r.Steps = steps
+	want, wantEvals := tutorialRK4(f, x0, steps)
 	got := make([]float32, dim)
-	saved, err := r.Solve(context.Background(), got, f, x0, []float64{0, 0.5, 1})
+	res, err := Sample(context.Background(), got, counted, x0, &SampleSettings{TutorialRK4: true, Dim: dim,
+		Settings: ode.Settings{Steps: steps, SaveAt: []float64{0, 0.5, 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range got {
-		// float32 times perturb the field by ~1e-7 per evaluation.
-		if math.Abs(float64(got[i]-want.X[i])) > 1e-5*math.Max(1, math.Abs(float64(want.X[i]))) {
-			t.Errorf("x(1)[%d] = %v, shifted RK4 gives %v", i, got[i], want.X[i])
+		// float32 times and states perturb each step by ~1e-7.
+		if math.Abs(float64(got[i]-want[i])) > 1e-5*math.Max(1, math.Abs(float64(want[i]))) {
+			t.Errorf("x(1)[%d] = %v, the tutorial's sampler gives %v", i, got[i], want[i])
 		}
-		if saved[0][i] != x0[i] || saved[2][i] != got[i] {
+		if res.Saved[0][i] != x0[i] || res.Saved[2][i] != got[i] {
 			t.Errorf("saved endpoints differ at %d", i)
 		}
 	}
-	if r.FieldEvals != 4*steps || r.Accepted != steps {
-		t.Errorf("%d evaluations in %d steps, want %d in %d", r.FieldEvals, r.Accepted, 4*steps, steps)
+	if res.Stats.FieldEvals != wantEvals || counted.n != wantEvals || res.Stats.Accepted != steps {
+		t.Errorf("%d evaluations reported, %d made, in %d steps; want %d in %d",
+			res.Stats.FieldEvals, counted.n, res.Stats.Accepted, wantEvals, steps)
 	}
 	// And it differs from the classical RK4 on the unshifted field by
 	// much more than rounding: it is another method.
@@ -152,9 +195,17 @@ func TestTutorialRK4IsShiftedRK4(t *testing.T) {
 	if math.Abs(float64(classic.X[3]-got[3])) < 1e-3 {
 		t.Errorf("tutorial RK4 %v and classical RK4 %v agree: the shift is missing", got[3], classic.X[3])
 	}
-	if _, err := r.Solve(context.Background(), got, f, x0, []float64{0.3}); err == nil || !strings.Contains(err.Error(), "grid") {
-		t.Errorf("off-grid save time: %v", err)
-	}
+}
+
+// countField counts the evaluations of f.
+type countField struct {
+	f ode.VectorField[float32]
+	n int
+}
+
+func (c *countField) Eval(dst []float32, t float64, x []float32) {
+	c.n++
+	c.f.Eval(dst, t, x)
 }
 
 // TestVelocityFieldBroadcastsTime checks that the field runs the network
@@ -195,30 +246,50 @@ func TestSampleSettingsErrors(t *testing.T) {
 		set  *SampleSettings
 		want string
 	}{
-		{&SampleSettings{Dim: 1}, "exactly one"},
-		{&SampleSettings{Dim: 1, Steps: 3, RTol: 1e-3}, "exactly one"},
-		{&SampleSettings{Dim: 1, Method: ode.RK4, RTol: 1e-3}, "error estimate"},
-		{&SampleSettings{Dim: 1, TutorialRK4: true, RTol: 1e-3}, "uniform steps only"},
-		{&SampleSettings{Dim: 1, TutorialRK4: true, Grid: []float64{0, 1}}, "uniform steps only"},
-		{&SampleSettings{Dim: 1, Steps: 2, Grid: []float64{0, 1}}, "exactly one"},
-		{&SampleSettings{Dim: 1, Grid: []float64{0, 0.5}}, "exactly 0 to exactly 1"},
-		{&SampleSettings{Dim: 1, Grid: []float64{1}}, "at least 2"},
-		{&SampleSettings{Dim: 1, Grid: []float64{0, 0.6, 0.4, 1}}, "Grid[2] = 0.4"},
-		{&SampleSettings{Dim: 1, Steps: 2, SaveAt: []float64{0.5, 0.2}}, "SaveAt"},
-		{&SampleSettings{Dim: 1, Steps: 2, SaveAt: []float64{1.5}}, "SaveAt"},
-		{&SampleSettings{Dim: 1, TutorialRK4: true, Steps: 4, SaveAt: []float64{0.3}}, "grid"},
+		{&SampleSettings{Dim: 1}, "must set one of Steps > 0"},
+		{&SampleSettings{Dim: 1, Settings: ode.Settings{Steps: 3, RTol: 1e-3}}, "exactly one"},
+		{&SampleSettings{Dim: 1, Method: ode.RK4, Settings: ode.Settings{RTol: 1e-3}}, "error estimate"},
+		{&SampleSettings{Dim: 1, TutorialRK4: true, Settings: ode.Settings{RTol: 1e-3}}, "uniform steps only"},
+		{&SampleSettings{Dim: 1, TutorialRK4: true, Settings: ode.Settings{Grid: []float64{0, 1}}}, "uniform steps only"},
+		{&SampleSettings{Dim: 1, Settings: ode.Settings{Steps: 2, Grid: []float64{0, 1}}}, "exactly one"},
+		{&SampleSettings{Dim: 1, Settings: ode.Settings{Grid: []float64{0, 0.5}}}, "want from T0 = 0 to T1 = 1"},
+		{&SampleSettings{Dim: 1, Settings: ode.Settings{Grid: []float64{1}}}, "Grid runs from 1 to 1"},
+		{&SampleSettings{Dim: 1, Settings: ode.Settings{Grid: []float64{0, 0.6, 0.4, 1}}}, "index 2 (0.4 after 0.6)"},
+		{&SampleSettings{Dim: 1, Settings: ode.Settings{Steps: 2, SaveAt: []float64{0.5, 0.2}}}, "SaveAt"},
+		{&SampleSettings{Dim: 1, Settings: ode.Settings{Steps: 2, SaveAt: []float64{1.5}}}, "SaveAt"},
+		{&SampleSettings{Dim: 1, Settings: ode.Settings{Steps: -1}}, "Steps = -1"},
+		{&SampleSettings{Dim: 1, Settings: ode.Settings{Steps: 2, MaxSteps: -1}}, "MaxSteps = -1"},
+		{&SampleSettings{Dim: 1, PerSample: true, Settings: ode.Settings{Steps: 2}}, "PerSample needs adaptive"},
+		{&SampleSettings{Dim: 1, PerSample: true, Method: ode.DOPRI5, Settings: ode.Settings{RTol: 1e-3, SaveAt: []float64{0.5}}}, "does not record SaveAt"},
+		{&SampleSettings{Dim: 1, Method: ode.DOPRI5, Settings: ode.Settings{RTol: 1e-3, ATolVec: []float64{1e-3, 1e-3}}}, "len(ATolVec) = 2"},
+		{&SampleSettings{Batch: -1, Settings: ode.Settings{Steps: 2}}, "Batch = -1"},
+		{&SampleSettings{Settings: ode.Settings{Steps: 2}}, "no Dim method"},
 	} {
+		g.evals = 0
 		_, err := Sample(context.Background(), x, g, noise, tc.set)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: error %v, want one containing %q", tc.set, err, tc.want)
 		}
+		// Every settings error comes before the first batch.
+		if g.evals != 0 {
+			t.Errorf("%+v: %d field evaluations before the error", tc.set, g.evals)
+		}
+		// ode's refusals keep their ErrInvalidInput, sampling's own do not.
+		own := tc.set.PerSample || tc.set.TutorialRK4 || tc.set.Batch < 0 || tc.set.Steps == 2 && tc.set.Dim == 0
+		if errors.Is(err, ode.ErrInvalidInput) == own {
+			t.Errorf("%+v: errors.Is(%v, ode.ErrInvalidInput) = %v", tc.set, err, !own)
+		}
 	}
-	mustPanic(t, "dst length", func() { Sample(context.Background(), x[:3], g, noise, &SampleSettings{Dim: 1, Steps: 1}) })
-	mustPanic(t, "dim", func() { Sample(context.Background(), x, g, noise, &SampleSettings{Dim: 3, Steps: 1}) })
+	mustPanic(t, "dst length", func() {
+		Sample(context.Background(), x[:3], g, noise, &SampleSettings{Dim: 1, Settings: ode.Settings{Steps: 1}})
+	})
+	mustPanic(t, "dim", func() {
+		Sample(context.Background(), x, g, noise, &SampleSettings{Dim: 3, Settings: ode.Settings{Steps: 1}})
+	})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	for _, set := range []*SampleSettings{{Dim: 1, Steps: 3}, {Dim: 1, Steps: 3, TutorialRK4: true}} {
+	for _, set := range []*SampleSettings{{Dim: 1, Settings: ode.Settings{Steps: 3}}, {Dim: 1, TutorialRK4: true, Settings: ode.Settings{Steps: 3}}} {
 		if _, err := Sample(ctx, x, g, noise, set); err == nil {
 			t.Errorf("%+v: canceled context, no error", set)
 		}
@@ -248,6 +319,15 @@ func TestNoiseIsPrefixStable(t *testing.T) {
 			t.Fatalf("Noise(10)[%d] = %v, Noise(30)[%d] = %v", i, a[i], i, b[i])
 		}
 	}
+	// A stream filled in pieces of any sizes gives the same values.
+	st := NewNoiseStream(5)
+	piece := make([]float32, 30)
+	st.Fill(piece[:7])
+	st.Fill(piece[7:7])
+	st.Fill(piece[7:30])
+	if !slices.Equal(piece, b) {
+		t.Errorf("NoiseStream in pieces %v, Noise %v", piece, b)
+	}
 	c := make([]float32, 10)
 	Noise(c, 6)
 	if c[0] == a[0] && c[1] == a[1] {
@@ -275,9 +355,8 @@ func TestTutorialRK4IsFirstOrder(t *testing.T) {
 	g := &gaussianFlow{mean: []float64{0.5, -1, 2}, s: 0.3, sigma: SigmaMin}
 	x0 := []float32{1, -0.5, 0.25}
 	maxErr := func(steps int) float64 {
-		r := TutorialRK4{Steps: steps}
 		x := make([]float32, 3)
-		if _, err := r.Solve(context.Background(), x, g, x0, nil); err != nil {
+		if _, err := Sample(context.Background(), x, g, x0, &SampleSettings{TutorialRK4: true, Dim: 3, Settings: ode.Settings{Steps: steps}}); err != nil {
 			t.Fatal(err)
 		}
 		var e float64
@@ -305,14 +384,14 @@ func TestSampleGrid(t *testing.T) {
 	noise := []float32{0.3, -1.2, 0.8, 2.1}
 	a := make([]float32, 4)
 	b := make([]float32, 4)
-	if _, err := Sample(context.Background(), a, g, noise, &SampleSettings{Dim: 2, Method: ode.Heun, Steps: 6}); err != nil {
+	if _, err := Sample(context.Background(), a, g, noise, &SampleSettings{Dim: 2, Method: ode.Heun, Settings: ode.Settings{Steps: 6}}); err != nil {
 		t.Fatal(err)
 	}
 	uni, err := TimeGrid("uniform", 6)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Sample(context.Background(), b, g, noise, &SampleSettings{Dim: 2, Method: ode.Heun, Grid: uni})
+	res, err := Sample(context.Background(), b, g, noise, &SampleSettings{Dim: 2, Method: ode.Heun, Settings: ode.Settings{Grid: uni}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +404,7 @@ func TestSampleGrid(t *testing.T) {
 		}
 	}
 	late, _ := TimeGrid("late", 6)
-	if _, err := Sample(context.Background(), b, g, noise, &SampleSettings{Dim: 2, Method: ode.Heun, Grid: late}); err != nil {
+	if _, err := Sample(context.Background(), b, g, noise, &SampleSettings{Dim: 2, Method: ode.Heun, Settings: ode.Settings{Grid: late}}); err != nil {
 		t.Fatal(err)
 	}
 	same := true
@@ -334,5 +413,30 @@ func TestSampleGrid(t *testing.T) {
 	}
 	if same {
 		t.Error("the late grid gave the uniform grid's result: Grid ignored?")
+	}
+}
+
+// TestSampleATolVec: ATolVec holds one tolerance per component of a
+// sample, repeated over each batch; equal tolerances give ATol's steps and
+// results bit for bit, with and without PerSample.
+func TestSampleATolVec(t *testing.T) {
+	g := &gaussianFlow{mean: []float64{0.5, -0.3}, s: 1, sigma: 0.2}
+	noise := []float32{0.3, -1.2, 0.8, 2.1, -0.4, 1.5}
+	for _, per := range []bool{false, true} {
+		a := make([]float32, len(noise))
+		b := make([]float32, len(noise))
+		ra, err := Sample(context.Background(), a, g, noise, &SampleSettings{Dim: 2, Batch: 2, PerSample: per, Method: ode.BS3,
+			Settings: ode.Settings{RTol: 1e-4, ATol: 1e-5}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb, err := Sample(context.Background(), b, g, noise, &SampleSettings{Dim: 2, Batch: 2, PerSample: per, Method: ode.BS3,
+			Settings: ode.Settings{RTol: 1e-4, ATolVec: []float64{1e-5, 1e-5}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(a, b) || ra.Stats != rb.Stats {
+			t.Errorf("PerSample %v: ATol gives %v (%+v), ATolVec %v (%+v)", per, a, ra.Stats, b, rb.Stats)
+		}
 	}
 }

@@ -18,6 +18,8 @@
 // wrapping ErrFormat. WriteFloat32 and WriteUint8 write version 1.0 with the
 // header padded so that the data start at a multiple of 64 bytes, as NumPy
 // does, so that their files are byte for byte what numpy.save writes.
+// Uint8Writer writes the same files piece by piece, for arrays produced
+// (and larger than memory) a batch at a time.
 //
 // # Errors
 //

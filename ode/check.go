@@ -32,8 +32,40 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidInput}, args...)...)
 }
 
+// Validate returns the error wrapping ErrInvalidInput that Solver.Solve
+// would return for these settings, a Solver of method m and dimension dim,
+// and a problem from t0 to t1 with len(X0) = dim, or nil if Solve would
+// start stepping. It lets a caller refuse settings once, before it builds
+// the problems (a command line parsing its flags, a sampler about to
+// integrate many batches with the same settings), with exactly the rules
+// and messages of Solve. Unlike Solve, which panics on it, a negative Steps
+// is reported as an error here. Validate panics as NewSolver does if m is
+// nil or fails Tableau.Validate, or if dim < 0.
+func (set *Settings) Validate(m *Tableau, t0, t1 float64, dim int) error {
+	if m == nil {
+		panic("ode: nil method")
+	}
+	if dim < 0 {
+		panic(fmt.Sprintf("ode: negative dimension %d", dim))
+	}
+	if err := m.Validate(); err != nil {
+		panic(err.Error())
+	}
+	if set != nil && set.Steps < 0 {
+		return invalid("Steps = %d, want >= 0", set.Steps)
+	}
+	return checkSettings(set, m.BErr != nil, m.Name, dim, t0, t1, dim)
+}
+
 // check validates p and set; see Solve for the list.
 func (s *Solver[T]) check(p Problem[T], set *Settings) error {
+	return checkSettings(set, s.adapt, s.name, s.dim, p.T0, p.T1, len(p.X0))
+}
+
+// checkSettings validates set for a method named name (with an error
+// estimate if adapt), a Solver of dimension dim and a problem from t0 to t1
+// whose X0 has n components.
+func checkSettings(set *Settings, adapt bool, name string, dim int, t0, t1 float64, n int) error {
 	if set == nil {
 		return errNoMode
 	}
@@ -56,17 +88,20 @@ func (s *Solver[T]) check(p Problem[T], set *Settings) error {
 		return invalid("Settings set %d stepping modes (Steps = %d, len(Grid) = %d, RTol = %v), want exactly one",
 			modes, set.Steps, len(set.Grid), set.RTol)
 	}
-	if !isFinite(p.T0) || !isFinite(p.T1) {
-		return invalid("non-finite time span [%v, %v]", p.T0, p.T1)
+	if !isFinite(t0) || !isFinite(t1) {
+		return invalid("non-finite time span [%v, %v]", t0, t1)
 	}
-	if len(p.X0) != s.dim {
-		return invalid("len(X0) = %d, want the Solver's dimension %d", len(p.X0), s.dim)
+	if n != dim {
+		return invalid("len(X0) = %d, want the Solver's dimension %d", n, dim)
 	}
-	dir := direction(p)
+	dir := 1.0
+	if t1 < t0 {
+		dir = -1
+	}
 	if len(set.Grid) > 0 {
 		g := set.Grid
-		if g[0] != p.T0 || g[len(g)-1] != p.T1 {
-			return invalid("Grid runs from %v to %v, want from T0 = %v to T1 = %v", g[0], g[len(g)-1], p.T0, p.T1)
+		if g[0] != t0 || g[len(g)-1] != t1 {
+			return invalid("Grid runs from %v to %v, want from T0 = %v to T1 = %v", g[0], g[len(g)-1], t0, t1)
 		}
 		for i := 1; i < len(g); i++ {
 			if !(dir*(g[i]-g[i-1]) > 0) {
@@ -75,8 +110,8 @@ func (s *Solver[T]) check(p Problem[T], set *Settings) error {
 		}
 	}
 	if set.adaptiveMode() {
-		if !s.adapt {
-			return invalid("adaptive stepping (RTol > 0 or ATol > 0) needs an error estimate, and method %q has no BErr", s.name)
+		if !adapt {
+			return invalid("adaptive stepping (RTol > 0 or ATol > 0) needs an error estimate, and method %q has no BErr", name)
 		}
 		if !isFinite(set.RTol) {
 			return invalid("RTol = %v", set.RTol)
@@ -88,8 +123,8 @@ func (s *Solver[T]) check(p Problem[T], set *Settings) error {
 			return invalid("ATol = %v, want finite and >= 0", set.ATol)
 		}
 		if set.ATolVec != nil {
-			if len(set.ATolVec) != s.dim {
-				return invalid("len(ATolVec) = %d, want len(X0) = %d", len(set.ATolVec), s.dim)
+			if len(set.ATolVec) != dim {
+				return invalid("len(ATolVec) = %d, want len(X0) = %d", len(set.ATolVec), dim)
 			}
 			for i, v := range set.ATolVec {
 				if !(v >= 0) || !isFinite(v) {
@@ -115,10 +150,10 @@ func (s *Solver[T]) check(p Problem[T], set *Settings) error {
 	if set.MaxSteps < 0 {
 		return invalid("MaxSteps = %d, want >= 0", set.MaxSteps)
 	}
-	lo, hi := min(p.T0, p.T1), max(p.T0, p.T1)
+	lo, hi := min(t0, t1), max(t0, t1)
 	for i, ts := range set.SaveAt {
 		if !(ts >= lo && ts <= hi) {
-			return invalid("SaveAt[%d] = %v is outside [%v, %v]", i, ts, p.T0, p.T1)
+			return invalid("SaveAt[%d] = %v is outside [%v, %v]", i, ts, t0, t1)
 		}
 		if i > 0 && dir*(ts-set.SaveAt[i-1]) < 0 {
 			return invalid("SaveAt is not monotone toward T1 at index %d (%v after %v)", i, ts, set.SaveAt[i-1])

@@ -367,6 +367,24 @@ func TestInvalidInput(t *testing.T) {
 		if !strings.Contains(err.Error(), tc.reason) {
 			t.Errorf("%s: error %q does not mention %q", tc.name, err, tc.reason)
 		}
+		// Settings.Validate refuses the same inputs with the same error,
+		// except the length of X0, which it takes to be dim.
+		if tc.name == "len X0" {
+			continue
+		}
+		if verr := tc.set.Validate(tc.m, tc.p.T0, tc.p.T1, 2); verr == nil || verr.Error() != err.Error() {
+			t.Errorf("%s: Validate = %v, want Solve's %v", tc.name, verr, err)
+		}
+	}
+	// Validate accepts what Solve runs, and reports a negative Steps, on
+	// which Solve panics, as an error.
+	for _, set := range []*ode.Settings{{Steps: 3}, {Grid: []float64{0, 0.5, 1}}, {RTol: 1e-6, ATol: 1e-9, SaveAt: []float64{0.5}}, {ATol: 1e-6}} {
+		if err := set.Validate(ode.DOPRI5, 0, 1, 2); err != nil {
+			t.Errorf("Validate(%+v) = %v, want nil", set, err)
+		}
+	}
+	if err := (&ode.Settings{Steps: -1}).Validate(ode.RK4, 0, 1, 2); !errors.Is(err, ode.ErrInvalidInput) {
+		t.Errorf("Validate with Steps = -1: %v, want ErrInvalidInput", err)
 	}
 	// The one-shot Solve returns a bad tableau's reason instead of panicking.
 	bad := &ode.Tableau{Name: "bad", Order: 1, C: []float64{0}, A: [][]float64{{}}, B: []float64{0.5}}

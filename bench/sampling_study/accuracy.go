@@ -47,7 +47,7 @@ func runAccuracy(ctx context.Context, n int, seed uint64, out, only string) erro
 	noise := make([]float32, n*784)
 	flowmatch.Noise(noise, seed)
 	ref := make([]float32, len(noise))
-	if _, err := flowmatch.Sample(ctx, ref, field, noise, &flowmatch.SampleSettings{Method: ode.DOPRI5, RTol: referenceTol, ATol: referenceTol, Batch: batch}); err != nil {
+	if _, err := flowmatch.Sample(ctx, ref, field, noise, &flowmatch.SampleSettings{Method: ode.DOPRI5, Batch: batch, Settings: ode.Settings{RTol: referenceTol, ATol: referenceTol}}); err != nil {
 		return fmt.Errorf("reference: %w", err)
 	}
 	f, err := os.OpenFile(out, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)

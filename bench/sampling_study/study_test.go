@@ -34,6 +34,7 @@ func TestSettingsRun(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", label, err)
 		}
+		set.Dim = 784 // f is a plain function, without a VelocityField's Dim
 		res, err := flowmatch.Sample(context.Background(), x, f, noise, set)
 		if err != nil {
 			t.Fatalf("%s: %v", label, err)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/windrose/windrose/eval"
 	"github.com/windrose/windrose/flowmatch"
+	"github.com/windrose/windrose/internal/report"
 	"github.com/windrose/windrose/mnist"
 	"github.com/windrose/windrose/models"
 	"github.com/windrose/windrose/npy"
@@ -45,6 +46,9 @@ float32 of those shapes in the data scale [−1, 1], or from a directory of
   confidence   mean probability of each image's most likely class
   entropy      entropy (nats) of the histogram of predicted classes; the
                ten balanced digits give ln 10 ≈ 2.303, a single digit 0
+The classifier line comes first; while the images are classified, a
+progress bar goes to standard error (on a terminal; elsewhere a line every
+10 seconds) when a pass takes more than 2 seconds.
 
 -floors also prints the FIDs of the first 10,000 MNIST training images
 (the best a model can hope for) and of 10,000 uniform-noise images (bad).
@@ -182,14 +186,50 @@ func scoreImages(ctx context.Context, f evalFlags, file string, stdout io.Writer
 	if err != nil {
 		return err
 	}
-	ref, err := net.MNISTReference(ctx, dir)
+	test, err := mnist.Load(dir, mnist.Test)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "classifier %s; reference: %d MNIST test images\n", name, ref.N)
+	// The header comes before the long work, and progress during it.
+	fmt.Fprintf(stdout, "classifier %s; reference: %d MNIST test images\n", name, test.Images.N)
+	// Each pass over a set of images has its own bar.
+	var pp *report.ProgressPrinter
+	var start time.Time
+	var what string
+	pass := func(label string) {
+		if pp != nil {
+			pp.Done()
+		}
+		pp = &report.ProgressPrinter{W: progressOut}
+		if fl, ok := progressOut.(*os.File); ok {
+			pp.Terminal = report.IsTerminal(fl)
+		}
+		start, what = time.Now(), label
+	}
+	defer func() { pp.Done() }()
+	pass("reference")
+	net.Progress = func(done, total int) {
+		el := time.Since(start)
+		if el < progressDelay {
+			return
+		}
+		frac := float64(done) / float64(total)
+		pp.Report(report.Progress{
+			Label:        fmt.Sprintf("%s %d/%d", what, done, total),
+			ImagesPerSec: float64(done) / el.Seconds(),
+			Elapsed:      el,
+			Fraction:     frac,
+			ETA:          time.Duration(float64(el) * (1 - frac) / frac),
+		})
+	}
+	ref, err := net.Reference(ctx, test.Images.Pixels)
+	if err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "images\tN\tFID\tconfidence\tentropy\tclass histogram 0-9")
 	row := func(label string, im []uint8) error {
+		pass(label)
 		r, err := net.Evaluate(ctx, im, ref)
 		if err != nil {
 			return fmt.Errorf("%s: %w", label, err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"image"
 	"image/png"
 	"math"
@@ -130,7 +131,16 @@ func TestEvalScores(t *testing.T) {
 	if err := npy.WriteUint8(p, test.Images.Pixels[:500*784], 500, 28, 28); err != nil {
 		t.Fatal(err)
 	}
+	var progress bytes.Buffer
+	oldOut, oldDelay := progressOut, progressDelay
+	progressOut, progressDelay = &progress, 0
+	t.Cleanup(func() { progressOut, progressDelay = oldOut, oldDelay })
 	stdout, _ := wantRun(t, exitOK, "eval", p)
+	if !strings.HasPrefix(stdout, "classifier ") {
+		t.Errorf("output does not start with the classifier line:\n%s", stdout)
+	}
+	// Not a terminal: a line at the first report of each pass.
+	contains(t, "eval progress", progress.String(), "reference 250/10000", p+" 250/500", "img/s")
 	var row []string
 	for _, l := range strings.Split(stdout, "\n") {
 		if strings.HasPrefix(l, p) {

@@ -34,11 +34,11 @@ spherical interpolation keeps the norm.
 func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error {
 	var ckpt, weights, out string
 	var k int
-	var solver solverFlags
+	var solver steppingFlags
 	var seedA, seedB uint64
 	fs := newFlagSet("interpolate", "[-ckpt FILE] [-seed-a A -seed-b B] [-k K] [-out FILE.png] [flags]", interpolateDescription)
 	addModelFlags(fs, &ckpt, &weights)
-	addSolverFlags(fs, &solver)
+	addSteppingFlags(fs, &solver, true)
 	fs.Uint64Var(&seedA, "seed-a", 1, "`seed` of the first noise vector")
 	fs.Uint64Var(&seedB, "seed-b", 2, "`seed` of the second noise vector")
 	fs.IntVar(&k, "k", 10, "number of `points`, both ends included")
@@ -47,7 +47,7 @@ func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
-	set, err := solverSettings(solver, given)
+	set, err := solver.sampleSettings(given, flowmatch.DefaultSampleSettings().Batch)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	fmt.Fprintf(stdout, "model %s; %d points from seed %d to seed %d, %s: %d field evaluations, wall %v\n",
-		name, k, seedA, seedB, describeSettings(set, solver), res.Stats.FieldEvals, res.Wall.Round(time.Millisecond))
+		name, k, seedA, seedB, describeSettings(set, &solver), res.Stats.FieldEvals, res.Wall.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "wrote %s (top: linear, bottom: spherical)\n", out)
 	return nil
 }

@@ -8,11 +8,12 @@ import (
 	"github.com/windrose/windrose/nn"
 )
 
-// Size flags (sample -n and -batch, interpolate -k, train -base and -batch,
+// Size flags (sample -batch, interpolate -k, train -base and -batch,
 // solve -saveat, a -steps count on a non-uniform -grid) decide how much
 // memory a command allocates. A value whose memory is absurd used to panic
 // in makeslice or end with the process killed out of memory (issue 11); it
-// is now a usage error that states the limit.
+// is now a usage error that states the limit. sample -n no longer counts:
+// sample streams, holding one batch at a time.
 
 // memLimit bounds the memory that the size flags of one command may imply:
 // 16 GiB. It is far above every windrose workload (the reference training
@@ -25,8 +26,8 @@ const memLimit = 16 << 30
 // memLimitText is memLimit for messages.
 const memLimitText = "16 GiB"
 
-// imageBytes is the memory one 28×28 sample needs while sample and
-// interpolate hold all of them: its noise and its state (float32 each) and
+// imageBytes is the memory one 28×28 sample needs while interpolate holds
+// all of them: its noise and its state (float32 each) and
 // its grey levels and its place in the PNG grid (a byte each).
 const imageBytes = 784 * (4 + 4 + 1 + 1)
 

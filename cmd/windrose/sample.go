@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strings"
 	"time"
 
@@ -12,7 +13,6 @@ import (
 	"github.com/windrose/windrose/internal/report"
 	"github.com/windrose/windrose/models"
 	"github.com/windrose/windrose/npy"
-	"github.com/windrose/windrose/ode"
 )
 
 func init() {
@@ -36,65 +36,73 @@ are used; -weights raw takes the optimiser's). The stepping is -steps N
 (fixed; default rk4 with 5 steps, chosen by the FID study of
 docs/sampling.md), on the uniform time grid or on -grid late, early or
 cosine (smaller steps near t = 1, near t = 0, or at both ends), or -rtol R
--atol A (adaptive, error norm over each batch of -batch samples). With -per-sample, adaptive stepping gives every sample its own
-steps and error norm, so easy samples are not held to the steps of the
-hardest one in their batch; the network still runs on up to -batch samples
-per call, each at its own time, and a finished sample's place goes to the
-next one.
+-atol A (adaptive, error norm over each batch of -batch samples). With
+-per-sample, adaptive stepping gives every sample its own steps and error
+norm, so easy samples are not held to the steps of the hardest one in
+their batch; the network still runs on up to -batch samples per call, each
+at its own time, and a finished sample's place goes to the next one of the
+same group of 16 batches. -maxsteps bounds the attempted steps of each
+solve and -pi selects the proportional–integral step size controller, as
+for "windrose solve"; the stepping flags are checked by package ode before
+any work, and what it refuses is a usage error.
 
 The initial noise comes from -seed, or from -noise FILE.npy (float32,
-shape [N, 1, 28, 28]; -n is then N). The images are written as a PNG mosaic
-(-out, -cols per row) and, with -npy FILE, as a NumPy uint8 array
-[N, 28, 28]. -trajectory FILE.png draws the states x_t at 6 times from 0 to 1
-for the first (up to) 8 samples, one row per sample.
+shape [N, 1, 28, 28]; -n is then N). Sample i's noise is the same for every
+-n and -batch. The images are written as a PNG mosaic of the first (up to)
+256 (-out, -cols per row) and, with -npy FILE, all of them as a NumPy uint8
+array [N, 28, 28]. -trajectory FILE.png draws the states x_t at 6 times
+from 0 to 1 for the first (up to) 8 samples, one row per sample.
 
-It reports the field evaluations (each one runs the network on a batch), the
-mean evaluations per sample and the wall time.
+Sampling streams: the noise is drawn, integrated and written to the .npy
+file a batch at a time, so memory is bounded by -batch whatever -n is: a
+million samples for an FID study take the memory of one batch (and the
+mosaic's 256 images). Only -noise FILE, which is read whole, takes memory
+in proportion to N; -trajectory keeps 6 states of its 8 samples.
+The .npy file appears only when complete.
+
+It prints the model first, a progress bar on standard error while it
+works (on a terminal; elsewhere a line every 10 seconds) when the run
+takes more than 2 seconds, then the field evaluations (each one runs the
+network on a batch), the mean evaluations per sample and the wall time.
 `
+
+// mosaicMax is the number of images the PNG mosaic of sample shows at
+// most: 256 is 32 rows of the default 8 columns, a page of digits; an FID
+// run of many thousands would make a PNG nobody looks at.
+const mosaicMax = 256
+
+// progressDelay is how long a command runs before it shows progress:
+// short runs finish before a bar would help. Tests replace it.
+var progressDelay = 2 * time.Second
+
+// perSampleGroup is the number of batches that -per-sample integrates as
+// one group of samples entering the calls as others finish: enough that
+// the calls stay full for most of a group, few enough to bound memory.
+const perSampleGroup = 16
 
 type sampleFlags struct {
 	ckpt, weights, noise, npy, out, trajectory string
 	n, cols, batch                             int
 	seed                                       uint64
-	solver                                     solverFlags
+	solver                                     steppingFlags
 }
 
-// defaultMethod and defaultSteps are what "windrose sample" uses with no
-// stepping flags: classical RK4 with 5 uniform steps, 20 field
-// evaluations. docs/sampling.md chose it by measurement on the shipped
-// model: its FID is within 1.5% of the reference tutorial's 600-evaluation
-// sampler, and its images lie closer to the exact flow than that
-// sampler's (RMS 1.5e-2 against 2.0e-2), at the cost of the former
-// default, midpoint with 10 steps (FID 2.7% higher than the baseline's,
-// RMS 3.3e-2).
-const (
-	defaultMethod = "rk4"
-	defaultSteps  = 5
-)
-
-func runSample(ctx context.Context, args []string, stdout io.Writer) error {
+func runSample(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	var f sampleFlags
 	fs := newFlagSet("sample", "[-ckpt FILE] [-method NAME] [-steps N [-grid G] | -rtol R -atol A [-per-sample]] [-n N] [-out FILE.png] [flags]", sampleDescription)
 	addModelFlags(fs, &f.ckpt, &f.weights)
-	addSolverFlags(fs, &f.solver)
-	fs.IntVar(&f.n, "n", 64, "number of `samples`")
+	addSteppingFlags(fs, &f.solver, true)
+	fs.IntVar(&f.n, "n", 64, "number of `samples` (memory does not grow with it)")
 	fs.Uint64Var(&f.seed, "seed", 1, "`seed` of the initial noise")
-	fs.StringVar(&f.noise, "noise", "", "read the initial noise from this .npy `file` (float32 [N,1,28,28])")
-	fs.StringVar(&f.out, "out", "samples.png", "PNG `file` of the image mosaic")
+	fs.StringVar(&f.noise, "noise", "", "read the initial noise from this .npy `file` (float32 [N,1,28,28]; held in memory whole)")
+	fs.StringVar(&f.out, "out", "samples.png", fmt.Sprintf("PNG `file` of the mosaic of the first (up to) %d images", mosaicMax))
 	fs.IntVar(&f.cols, "cols", 8, "images per row of the mosaic")
-	fs.StringVar(&f.npy, "npy", "", "also write the images to this .npy `file` (uint8 [N,28,28])")
+	fs.StringVar(&f.npy, "npy", "", "also write all the images to this .npy `file` (uint8 [N,28,28]), batch by batch")
 	fs.StringVar(&f.trajectory, "trajectory", "", "PNG `file` of x_t at 6 times for the first 8 samples")
-	fs.IntVar(&f.batch, "batch", 256, "samples integrated together")
+	fs.IntVar(&f.batch, "batch", flowmatch.DefaultSampleSettings().Batch, "samples integrated together")
 	given, err := parseFlags(fs, args, stdout)
 	if err != nil {
 		return err
-	}
-	set, err := solverSettings(f.solver, given)
-	if err != nil {
-		return err
-	}
-	if f.trajectory != "" && set.PerSample {
-		return usagef("-trajectory needs the states at common times, which -per-sample does not record")
 	}
 	if f.cols < 1 {
 		return usagef("-cols %d: want at least 1", f.cols)
@@ -102,8 +110,14 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	if f.batch < 1 {
 		return usagef("-batch %d: want at least 1", f.batch)
 	}
-	set.Batch = f.batch
-	var noise []float32
+	set, err := f.solver.sampleSettings(given, f.batch)
+	if err != nil {
+		return err
+	}
+	if f.trajectory != "" && set.PerSample {
+		return usagef("-trajectory needs the states at common times, which -per-sample does not record")
+	}
+	var fileNoise []float32
 	if f.noise != "" {
 		if given["n"] {
 			return usagef("-n and -noise exclude each other: the noise file fixes the count")
@@ -111,25 +125,18 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 		if given["seed"] {
 			return usagef("-seed and -noise exclude each other")
 		}
-		if noise, f.n, err = readNoise(f.noise); err != nil {
+		if fileNoise, f.n, err = readNoise(f.noise); err != nil {
 			return err
 		}
 	} else {
 		if f.n < 1 {
 			return usagef("-n %d: want at least 1", f.n)
 		}
-		// Sampling holds every sample at once (noise, states, pixels and,
-		// for -trajectory, 6 saved states each); this bounds -n by that
-		// memory until it streams.
-		size := int64(imageBytes)
-		if f.trajectory != "" {
-			size += 6 * 784 * 4
+		// Memory no longer grows with -n; the .npy file's size, N·784
+		// bytes and a header, must still be a file offset.
+		if maxN := (math.MaxInt64 - 4096) / 784; f.n > maxN {
+			return usagef("-n %d: at most %d samples, whose .npy file of 784 bytes each is the largest a file offset can address", f.n, maxN)
 		}
-		if err := checkCount(fmt.Sprintf("-n %d", f.n), int64(f.n), size, "samples"); err != nil {
-			return err
-		}
-		noise = make([]float32, f.n*784)
-		flowmatch.Noise(noise, f.seed)
 	}
 	model, name, err := loadModel(f.ckpt, f.weights)
 	if err != nil {
@@ -138,25 +145,31 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := checkBatch(f.batch, f.n, model); err != nil {
 		return err
 	}
-	field := model.Field()
+	fmt.Fprintf(stdout, "model %s (%d training steps, %d images)\n", name, model.Step, model.Images)
 
 	var times []float64
-	nTraj := min(f.n, 8)
 	if f.trajectory != "" {
 		times = trajectoryTimes(6, set)
-		set.SaveAt = times
 	}
-	x := make([]float32, len(noise))
-	res, err := flowmatch.Sample(ctx, x, field, noise, set)
+	var npyOut *npy.Uint8Writer
+	if f.npy != "" {
+		if npyOut, err = npy.NewUint8Writer(f.npy, f.n, 28, 28); err != nil {
+			return err
+		}
+		defer func() {
+			if err != nil {
+				npyOut.Abort()
+			}
+		}()
+	}
+	nTraj := min(f.n, 8)
+	res, shown, saved, err := sampleStream(ctx, model.Field(), set, fileNoise, f.seed, f.n, times, nTraj, npyOut)
 	if err != nil {
 		return err
 	}
-	pix := make([]uint8, len(x))
-	flowmatch.Pixels(pix, x)
-	if err := report.WriteMosaicPNG(f.out, pix, f.n, 28, 28, f.cols); err != nil {
+	if err := report.WriteMosaicPNG(f.out, shown, len(shown)/784, 28, 28, f.cols); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "model %s (%d training steps, %d images)\n", name, model.Step, model.Images)
 	work := fmt.Sprintf("%d field evaluations (%d steps, %d rejected) over %d batch(es) of up to %d",
 		res.Stats.FieldEvals, res.Stats.Accepted, res.Stats.Rejected, (f.n+set.Batch-1)/set.Batch, set.Batch)
 	if set.PerSample {
@@ -164,11 +177,15 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 			res.Stats.FieldEvals, min(set.Batch, f.n), res.Stats.Accepted, res.Stats.Rejected)
 	}
 	fmt.Fprintf(stdout, "%d samples, %s: %s, %.1f evaluations per sample, wall %v (%.1f ms per sample)\n",
-		f.n, describeSettings(set, f.solver), work, float64(res.SampleEvals)/float64(f.n),
+		f.n, describeSettings(set, &f.solver), work, float64(res.SampleEvals)/float64(f.n),
 		res.Wall.Round(time.Millisecond), res.Wall.Seconds()*1000/float64(f.n))
-	fmt.Fprintf(stdout, "wrote %s\n", f.out)
-	if f.npy != "" {
-		if err := npy.WriteUint8(f.npy, pix, f.n, 28, 28); err != nil {
+	if len(shown)/784 < f.n {
+		fmt.Fprintf(stdout, "wrote %s (the first %d images)\n", f.out, len(shown)/784)
+	} else {
+		fmt.Fprintf(stdout, "wrote %s\n", f.out)
+	}
+	if npyOut != nil {
+		if err := npyOut.Close(); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", f.npy)
@@ -178,7 +195,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 		tmp := make([]uint8, 784)
 		for s := range nTraj {
 			for k := range times {
-				flowmatch.Pixels(tmp, res.Saved[k][s*784:(s+1)*784])
+				flowmatch.Pixels(tmp, saved[k][s*784:(s+1)*784])
 				strip = append(strip, tmp...)
 			}
 		}
@@ -188,6 +205,103 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "wrote %s (t = %s, one row per sample)\n", f.trajectory, formatTimes(times))
 	}
 	return nil
+}
+
+// sampleStream integrates n samples a group at a time (a batch; perSampleGroup
+// batches with PerSample), so that its memory is bounded by the batch: the
+// noise comes from fileNoise when it is not nil, else from
+// flowmatch.NewNoiseStream(seed), which draws exactly the values of
+// flowmatch.Noise for all n at once; each group's grey levels go to npyOut
+// when it is not nil. It returns the summed work, the grey levels of the
+// first (up to) mosaicMax samples and, at times (nil for none), the states
+// of the first nSaved samples (at most n), for a trajectory.
+//
+// Without PerSample a group is one batch of Sample, so the result is bit
+// for bit that of one Sample call on all the noise. With PerSample the
+// samples of a group enter the calls as others finish, as in one call,
+// and differ from it only through the rounding of the network's batched
+// arithmetic.
+func sampleStream(ctx context.Context, field *flowmatch.VelocityField, set *flowmatch.SampleSettings, fileNoise []float32, seed uint64, n int, times []float64, nSaved int, npyOut *npy.Uint8Writer) (res flowmatch.SampleResult, shown []uint8, saved [][]float32, err error) {
+	group := set.Batch
+	if set.PerSample {
+		group *= perSampleGroup
+	}
+	group = min(group, n)
+	stream := flowmatch.NewNoiseStream(seed)
+	noise := make([]float32, group*784)
+	x := make([]float32, group*784)
+	pix := make([]uint8, group*784)
+	shown = make([]uint8, 0, min(n, mosaicMax)*784)
+	if len(times) > 0 {
+		saved = make([][]float32, len(times))
+		for k := range saved {
+			saved[k] = make([]float32, nSaved*784)
+		}
+	} else {
+		nSaved = 0
+	}
+
+	pp := &report.ProgressPrinter{W: progressOut}
+	if fl, ok := progressOut.(*os.File); ok {
+		pp.Terminal = report.IsTerminal(fl)
+	}
+	defer pp.Done()
+	start := time.Now()
+	for lo := 0; lo < n; lo += group {
+		hi := min(lo+group, n)
+		m := (hi - lo) * 784
+		if fileNoise != nil {
+			copy(noise[:m], fileNoise[lo*784:hi*784])
+		} else {
+			stream.Fill(noise[:m])
+		}
+		s := *set
+		s.SaveAt = nil
+		if lo < nSaved {
+			// Saving does not change the steps (ode's dense output).
+			s.SaveAt = times
+		}
+		r, err := flowmatch.Sample(ctx, x[:m], field, noise[:m], &s)
+		if r != nil {
+			res.Stats.FieldEvals += r.Stats.FieldEvals
+			res.Stats.Steps += r.Stats.Steps
+			res.Stats.Accepted += r.Stats.Accepted
+			res.Stats.Rejected += r.Stats.Rejected
+			res.SampleEvals += r.SampleEvals
+			res.Wall += r.Wall
+		}
+		if err != nil {
+			if lo > 0 {
+				err = fmt.Errorf("samples from %d: %w", lo, err)
+			}
+			return res, nil, nil, err
+		}
+		if lo < nSaved {
+			for k := range saved {
+				copy(saved[k][lo*784:], r.Saved[k][:(min(hi, nSaved)-lo)*784])
+			}
+		}
+		flowmatch.Pixels(pix[:m], x[:m])
+		if k := min(cap(shown)-len(shown), m); k > 0 {
+			shown = append(shown, pix[:k]...)
+		}
+		if npyOut != nil {
+			if _, err := npyOut.Write(pix[:m]); err != nil {
+				return res, nil, nil, err
+			}
+		}
+		if el := time.Since(start); el >= progressDelay {
+			frac := float64(hi) / float64(n)
+			pp.Report(report.Progress{
+				Label:        fmt.Sprintf("samples %d/%d", hi, n),
+				ImagesPerSec: float64(hi) / el.Seconds(),
+				Elapsed:      el,
+				Fraction:     frac,
+				ETA:          time.Duration(float64(el) * (1 - frac) / frac),
+			})
+		}
+	}
+	return res, shown, saved, nil
 }
 
 // checkBatch refuses a -batch whose network activations exceed memLimit:
@@ -203,117 +317,6 @@ func addModelFlags(fs interface {
 }, ckpt, weights *string) {
 	fs.StringVar(ckpt, "ckpt", "", "model or checkpoint `file` (default: the shipped model, "+models.MNISTName+")")
 	fs.StringVar(weights, "weights", "ema", "weights of a training checkpoint: `ema` or raw")
-}
-
-// solverFlags are the stepping flags shared by sample and interpolate.
-type solverFlags struct {
-	method, grid string
-	steps        int
-	rtol, atol   float64
-	perSample    bool
-}
-
-// addSolverFlags declares -method, -steps, -grid, -rtol, -atol and
-// -per-sample.
-func addSolverFlags(fs interface {
-	StringVar(p *string, name, value, usage string)
-	IntVar(p *int, name string, value int, usage string)
-	Float64Var(p *float64, name string, value float64, usage string)
-	BoolVar(p *bool, name string, value bool, usage string)
-}, f *solverFlags) {
-	fs.StringVar(&f.method, "method", defaultMethod, "ODE method `name`: "+strings.Join(methodNames(), ", "))
-	fs.IntVar(&f.steps, "steps", defaultSteps, "fixed stepping with `N` steps")
-	fs.StringVar(&f.grid, "grid", "uniform", "time grid of the fixed steps: "+strings.Join(flowmatch.GridSchedules, ", ")+" (late and early take an exponent, e.g. late:3)")
-	fs.Float64Var(&f.rtol, "rtol", 0, "adaptive stepping: relative tolerance (needs -atol)")
-	fs.Float64Var(&f.atol, "atol", 0, "adaptive stepping: absolute tolerance (needs -rtol)")
-	fs.BoolVar(&f.perSample, "per-sample", false, "adaptive stepping: every sample with its own steps and error norm (needs -rtol and -atol)")
-}
-
-// tutorialMethod names the tutorial's shifted RK4 on the command line.
-const tutorialMethod = "tutorial-rk4"
-
-func methodNames() []string {
-	var names []string
-	for _, m := range ode.Methods() {
-		names = append(names, m.Name)
-	}
-	return append(names, tutorialMethod)
-}
-
-// solverSettings turns the solver flags into SampleSettings: -steps
-// (default 5) on the -grid unless -rtol/-atol (and -per-sample) are given.
-func solverSettings(f solverFlags, given map[string]bool) (*flowmatch.SampleSettings, error) {
-	method, steps, rtol, atol := f.method, f.steps, f.rtol, f.atol
-	set := &flowmatch.SampleSettings{}
-	if strings.EqualFold(method, tutorialMethod) {
-		set.TutorialRK4 = true
-	} else {
-		m, err := ode.MethodByName(method)
-		if err != nil {
-			return nil, usagef("-method %q: want one of %s", method, strings.Join(methodNames(), ", "))
-		}
-		set.Method = m
-	}
-	adaptive := given["rtol"] || given["atol"]
-	if f.perSample && !adaptive {
-		return nil, usagef("-per-sample gives every sample its own adaptive steps: it needs -rtol and -atol, not fixed steps")
-	}
-	set.PerSample = f.perSample
-	switch {
-	case adaptive && (given["steps"] || given["grid"]):
-		return nil, usagef("-steps/-grid (fixed stepping) and -rtol/-atol (adaptive stepping) exclude each other: give one")
-	case adaptive:
-		if !given["rtol"] || !given["atol"] {
-			return nil, usagef("adaptive stepping needs both -rtol and -atol (there are no default tolerances)")
-		}
-		if !(rtol > 0) || math.IsInf(rtol, 0) {
-			return nil, usagef("-rtol %v: want a finite value > 0", rtol)
-		}
-		if !(atol >= 0) || math.IsInf(atol, 0) {
-			return nil, usagef("-atol %v: want a finite value ≥ 0", atol)
-		}
-		if set.TutorialRK4 || set.Method.BErr == nil {
-			return nil, usagef("-method %s has no error estimate, so it runs only with -steps; adaptive methods: heun, bs3, dopri5, tsit5", method)
-		}
-		set.RTol, set.ATol = rtol, atol
-	default:
-		if steps < 1 {
-			return nil, usagef("-steps %d: want at least 1", steps)
-		}
-		set.Steps = steps
-		if f.grid != "uniform" {
-			if set.TutorialRK4 {
-				return nil, usagef("-method %s runs on its own uniform grid only: drop -grid", tutorialMethod)
-			}
-			if err := checkCount(fmt.Sprintf("-steps %d", steps), int64(steps), 8, "times of a -grid"); err != nil {
-				return nil, err
-			}
-			g, err := flowmatch.TimeGrid(f.grid, steps)
-			if err != nil {
-				return nil, usagef("-grid %q: %v", f.grid, err)
-			}
-			set.Steps, set.Grid = 0, g
-		}
-	}
-	return set, nil
-}
-
-// describeSettings names the sampler of set, made by solverSettings from f.
-func describeSettings(s *flowmatch.SampleSettings, f solverFlags) string {
-	name := tutorialMethod
-	if !s.TutorialRK4 {
-		name = s.Method.Name
-	}
-	if s.Steps > 0 {
-		return fmt.Sprintf("%s with %d steps", name, s.Steps)
-	}
-	if len(s.Grid) > 0 {
-		return fmt.Sprintf("%s with %d steps on the %s grid", name, len(s.Grid)-1, f.grid)
-	}
-	if s.PerSample {
-		return fmt.Sprintf("%s with rtol %g, atol %g per sample", name, s.RTol, s.ATol)
-	}
-	return fmt.Sprintf("%s with rtol %g, atol %g", name, s.RTol, s.ATol)
 }
 
 // trajectoryTimes returns k times from 0 to 1; with fixed steps they are

@@ -34,6 +34,12 @@ func TestSamplePerSample(t *testing.T) {
 		t.Errorf("%d calls for a mean of %v evaluations over 3 samples", calls, mean)
 	}
 
+	// -maxsteps and -pi reach the solver.
+	_, errOut := wantRun(t, exitFailure, "sample", "-ckpt", ck, "-n", "2", "-steps", "5", "-maxsteps", "2", "-out", s)
+	contains(t, "sample -maxsteps 2 stderr", errOut, "maximum number of steps")
+	out, _ = wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "2", "-method", "bs3", "-rtol", "1e-2", "-atol", "1e-2", "-pi", "-out", s)
+	contains(t, "sample -pi output", out, "bs3 with rtol 0.01, atol 0.01, PI control")
+
 	out, _ = wantRun(t, exitOK, "interpolate", "-ckpt", ck, "-k", "2", "-seed-a", "1", "-seed-b", "2",
 		"-method", "bs3", "-rtol", "1e-2", "-atol", "1e-2", "-per-sample", "-out", filepath.Join(dir, "i.png"))
 	contains(t, "interpolate -per-sample output", out, "bs3 with rtol 0.01, atol 0.01 per sample")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -61,26 +60,20 @@ Run "windrose solve -list" for the methods and problems.
 const defaultSaveIntervals = 100
 
 type solveFlags struct {
-	problem, method string
-	steps           int
-	rtol, atol      float64
-	t0, t1          float64
-	maxSteps        int
-	list            bool
-	csv, saveAt     string
+	problem     string
+	stepping    steppingFlags
+	t0, t1      float64
+	list        bool
+	csv, saveAt string
 }
 
 func runSolve(ctx context.Context, args []string, stdout io.Writer) error {
 	var f solveFlags
 	fs := newFlagSet("solve", "[-problem NAME] [-method NAME] (-steps N | -rtol R -atol A) [flags]", solveDescription)
 	fs.StringVar(&f.problem, "problem", "tutorial", "built-in problem `name` (see -list)")
-	fs.StringVar(&f.method, "method", "dopri5", "Runge–Kutta method `name` (see -list)")
-	fs.IntVar(&f.steps, "steps", 0, "fixed stepping with `N` uniform steps (N ≥ 1)")
-	fs.Float64Var(&f.rtol, "rtol", 0, "adaptive stepping: relative tolerance (0, or ≥ 2.2e-14; needs -atol)")
-	fs.Float64Var(&f.atol, "atol", 0, "adaptive stepping: absolute tolerance (≥ 0, > 0 with -rtol 0; needs -rtol)")
+	addSteppingFlags(fs, &f.stepping, false)
 	fs.Float64Var(&f.t0, "t0", 0, "start time (default: the problem's)")
 	fs.Float64Var(&f.t1, "t1", 0, "end time; t1 < t0 integrates backward (default: the problem's)")
-	fs.IntVar(&f.maxSteps, "maxsteps", 0, "bound on attempted steps (0: the solver's default, 100000 when adaptive)")
 	fs.BoolVar(&f.list, "list", false, "list the methods and the problems, then exit")
 	fs.StringVar(&f.csv, "csv", "", "write the trajectory at the -saveat times as CSV to `file` (- for standard output)")
 	fs.StringVar(&f.saveAt, "saveat", "", "output times for -csv: a count `N` (N+1 uniform times) or a list t,t,... (default 100)")
@@ -96,14 +89,11 @@ func runSolve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return &usageError{err}
 	}
-	m, err := ode.MethodByName(f.method)
-	if err != nil {
-		return &usageError{err}
-	}
-	set, err := solveSettings(&f, given, m)
+	settings, m, _, err := f.stepping.settings(given)
 	if err != nil {
 		return err
 	}
+	set := &settings
 	prob := p.ODE()
 	if given["t0"] {
 		prob.T0 = f.t0
@@ -130,15 +120,13 @@ func runSolve(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	if err := f.stepping.checkStepping(set, m, prob.T0, prob.T1); err != nil {
+		return err
+	}
 
 	start := time.Now()
 	res, err := ode.Solve(ctx, prob, set, m)
 	wall := time.Since(start)
-	if errors.Is(err, ode.ErrInvalidInput) {
-		// The flags asked for something the solver cannot run (a
-		// non-finite -t0, a -saveat time outside the span, ...).
-		return &usageError{err}
-	}
 	if res != nil {
 		printSolve(stdout, &p, prob, m, set, res, wall)
 	}
@@ -158,57 +146,6 @@ func runSolve(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// solveSettings turns the stepping flags into ode.Settings, refusing every
-// combination that does not name exactly one stepping mode.
-func solveSettings(f *solveFlags, given map[string]bool, m *ode.Tableau) (*ode.Settings, error) {
-	fixed := given["steps"]
-	adaptive := given["rtol"] || given["atol"]
-	switch {
-	case fixed && adaptive:
-		return nil, usagef("-steps (fixed stepping) and -rtol/-atol (adaptive stepping) exclude each other: give one")
-	case !fixed && !adaptive:
-		return nil, usagef("choose the stepping: -steps N (fixed) or -rtol R -atol A (adaptive); there are no defaults")
-	case fixed:
-		if f.steps < 1 {
-			return nil, usagef("-steps %d: want at least 1", f.steps)
-		}
-	default:
-		if !given["rtol"] || !given["atol"] {
-			return nil, usagef("adaptive stepping needs both -rtol and -atol (there are no default tolerances)")
-		}
-		if !(f.rtol >= 0) || math.IsInf(f.rtol, 0) {
-			return nil, usagef("-rtol %v: want a finite value ≥ 0", f.rtol)
-		}
-		if !(f.atol >= 0) || math.IsInf(f.atol, 0) {
-			return nil, usagef("-atol %v: want a finite value ≥ 0", f.atol)
-		}
-		if f.rtol == 0 && f.atol == 0 {
-			return nil, usagef("-rtol 0 -atol 0: want a tolerance > 0 (-rtol 0 with -atol > 0 is a pure absolute tolerance)")
-		}
-		if f.rtol > 0 && f.rtol < ode.MinRTol {
-			return nil, usagef("-rtol %v: want 0 or at least %.3g (100 ulp, below which no step can reach the tolerance)", f.rtol, ode.MinRTol)
-		}
-		if m.BErr == nil {
-			return nil, usagef("method %s has no error estimate, so it runs only with -steps; adaptive methods: %s",
-				m.Name, adaptiveMethods())
-		}
-	}
-	if f.maxSteps < 0 {
-		return nil, usagef("-maxsteps %d: want ≥ 0", f.maxSteps)
-	}
-	return &ode.Settings{Steps: f.steps, RTol: f.rtol, ATol: f.atol, MaxSteps: f.maxSteps}, nil
-}
-
-func adaptiveMethods() string {
-	var names []string
-	for _, m := range ode.Methods() {
-		if m.BErr != nil {
-			names = append(names, m.Name)
-		}
-	}
-	return strings.Join(names, ", ")
 }
 
 // exactOf returns the exact solution of the solve of prob (p's field from

@@ -41,7 +41,7 @@ batch 32, AdamW 3e-3 with warm-up and cosine decay, MSE loss), or
 50 epochs, smooth-L1 loss; about 23 minutes per epoch on two cores). The
 other flags override single fields. Training stops at the first of -epochs,
 -minutes and -steps, all three counted from the start of the run, across
-resumes, and the cosine decay ends at the first of them: "-resume -minutes
+resumes (-minutes 0: no time limit), and the cosine decay ends at the first of them: "-resume -minutes
 20" gives a 15-minute run 5 more minutes (and fits the decay to the new
 budget). On -resume only the limits
 (-epochs, -minutes, -steps, -every) may be given; the recipe is the
@@ -83,7 +83,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.out, "out", "windrose-fm.safetensors", "checkpoint `file`")
 	fs.BoolVar(&f.resume, "resume", false, "continue the run saved in -out")
 	fs.StringVar(&f.export, "export", "", "after training, write the EMA weights alone to this model `file`")
-	fs.Float64Var(&f.minutes, "minutes", 0, "training time budget in `minutes`, in total across resumes (default: the preset's, 15; none with -preset reference)")
+	fs.Float64Var(&f.minutes, "minutes", 0, "training time budget in `minutes`, in total across resumes; 0 means no time limit (default: the preset's, 15; none with -preset reference)")
 	fs.IntVar(&f.epochs, "epochs", 0, "stop after `N` passes over the data (default: the preset's, 50)")
 	fs.IntVar(&f.steps, "steps", 0, "stop when the step count reaches `N` (default: no limit)")
 	fs.DurationVar(&f.every, "every", time.Minute, "checkpoint `interval`")

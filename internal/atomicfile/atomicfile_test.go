@@ -54,3 +54,55 @@ func TestWriteDevice(t *testing.T) {
 		t.Error("writing over a directory succeeded")
 	}
 }
+
+// TestCreate writes a file in pieces: nothing appears at the path before
+// Commit, Abort leaves the old content and no temporary file.
+func TestCreate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("ab"))
+	f.Write([]byte("c"))
+	f.Abort()
+	f.Abort() // a second Abort does nothing
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("content %q after Abort, want %q", b, "old")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("%d entries after Abort, want 1", len(ents))
+	}
+	if err := f.Commit(); err == nil {
+		t.Error("Commit after Abort succeeded")
+	}
+
+	f, err = Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("new "))
+	f.Write([]byte("content"))
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("content %q before Commit, want %q", b, "old")
+	}
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new content" {
+		t.Errorf("content %q after Commit", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("%d entries after Commit, want 1", len(ents))
+	}
+	if _, err := f.Write([]byte("x")); err == nil {
+		t.Error("Write after Commit succeeded")
+	}
+	if _, err := Create(dir); err == nil {
+		t.Error("Create over a directory succeeded")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,10 +23,15 @@ type Progress struct {
 	// the estimated time left, or −1 while unknown.
 	Fraction float64
 	ETA      time.Duration
+	// Label, when not empty, is shown in place of the training fields
+	// (step, epoch, images, loss, learning rate), for runs that are not
+	// training: "samples 512/10000" while sampling, for example.
+	Label string
 }
 
 // ProgressPrinter shows a run's Progress on W: on a terminal a bar redrawn
-// in place (percentage, step, smoothed loss, images/s, ETA), elsewhere (a
+// in place and cut to the terminal's width (percentage, step, smoothed
+// loss or the Label, images/s, ETA), elsewhere (a
 // log file, a pipe) a plain line every Interval. Call Report after every
 // step and Done when training returns.
 type ProgressPrinter struct {
@@ -35,6 +41,11 @@ type ProgressPrinter struct {
 	// Interval is the time between log lines. Zero means 10 seconds. The
 	// bar is redrawn at most five times a second.
 	Interval time.Duration
+	// Width is the width of the terminal in columns: the bar's line is cut
+	// to Width − 1 characters, since a line that wraps cannot be redrawn
+	// in place. Zero means $COLUMNS, or 80 when it is not set to a
+	// positive number (shells set COLUMNS but do not always export it).
+	Width int
 
 	last    time.Time
 	lastP   Progress // the last report, for Done's final redraw
@@ -88,6 +99,10 @@ func (pp *ProgressPrinter) print(p Progress) {
 		eta = p.ETA.Round(time.Second).String()
 	}
 	if !pp.Terminal {
+		if p.Label != "" {
+			fmt.Fprintf(pp.W, "%s  %s  elapsed %s  ETA %s\n", p.Label, speed, p.Elapsed.Round(time.Second), eta)
+			return
+		}
 		fmt.Fprintf(pp.W, "step %d  epoch %d  images %d  loss %.4f  lr %.2e  %s  elapsed %s  ETA %s\n",
 			p.Step, p.Epoch, p.Images, pp.loss, p.LR, speed, p.Elapsed.Round(time.Second), eta)
 		return
@@ -98,11 +113,29 @@ func (pp *ProgressPrinter) print(p Progress) {
 	if done < width {
 		bar += ">" + strings.Repeat(" ", width-done-1)
 	}
-	line := fmt.Sprintf("\r%3.0f%% [%s] step %d  loss %.4f  %s  ETA %s", 100*p.Fraction, bar, p.Step, pp.loss, speed, eta)
+	what := fmt.Sprintf("step %d  loss %.4f", p.Step, pp.loss)
+	if p.Label != "" {
+		what = p.Label
+	}
+	line := []rune(fmt.Sprintf("%3.0f%% [%s] %s  %s  ETA %s", 100*p.Fraction, bar, what, speed, eta))
+	if w := pp.width() - 1; len(line) > w {
+		line = line[:max(w, 0)]
+	}
 	pad := max(0, pp.lastLen-len(line))
 	pp.lastLen = len(line)
-	fmt.Fprint(pp.W, line+strings.Repeat(" ", pad))
+	fmt.Fprint(pp.W, "\r"+string(line)+strings.Repeat(" ", pad))
 	pp.drawn = true
+}
+
+// width returns Width, or $COLUMNS, or 80.
+func (pp *ProgressPrinter) width() int {
+	if pp.Width > 0 {
+		return pp.Width
+	}
+	if c, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && c > 0 {
+		return c
+	}
+	return 80
 }
 
 // Done draws the bar a last time with the last report and ends its line,

@@ -1,0 +1,40 @@
+package flowmatch_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/windrose/windrose/flowmatch"
+	"github.com/windrose/windrose/models"
+)
+
+// Sampling the model shipped with windrose with the command line's
+// settings (classical RK4, 5 steps): four digits from seed 1.
+func ExampleDefaultSampleSettings() {
+	model, err := flowmatch.ReadModel(models.MNISTName, models.MNIST, flowmatch.EMAWeights)
+	if err != nil {
+		log.Fatal(err)
+	}
+	noise := make([]float32, 4*784)
+	flowmatch.Noise(noise, 1)
+	x := make([]float32, len(noise))
+	set := flowmatch.DefaultSampleSettings()
+	res, err := flowmatch.Sample(context.Background(), x, model.Field(), noise, &set)
+	if err != nil {
+		log.Fatal(err)
+	}
+	pix := make([]uint8, len(x))
+	flowmatch.Pixels(pix, x)
+
+	// Most of an MNIST digit is black background.
+	var ink int
+	for _, p := range pix {
+		if p >= 128 {
+			ink++
+		}
+	}
+	fmt.Printf("%d images, %d field evaluations, %.0f%% ink\n", len(pix)/784, res.Stats.FieldEvals, 100*float64(ink)/float64(len(pix)))
+	// Output:
+	// 4 images, 20 field evaluations, 13% ink
+}
