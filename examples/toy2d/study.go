@@ -125,7 +125,7 @@ func study(ctx context.Context, o options) (*result, error) {
 		// pathTimes (so that the recorded states are step ends).
 		k := min(o.n, 100)
 		sr, err := flowmatch.Sample(ctx, make([]float32, 2*k), f, res.noise[:2*k], &flowmatch.SampleSettings{
-			Method: ode.RK4, Steps: len(pathTimes) - 1, SaveAt: pathTimes, Dim: 2, Batch: k,
+			Method: ode.RK4, Settings: ode.Settings{Steps: len(pathTimes) - 1, SaveAt: pathTimes}, Batch: k,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%s, trajectories: %w", run.coupling, err)
@@ -138,7 +138,7 @@ func study(ctx context.Context, o options) (*result, error) {
 
 // sampleWith samples the field f from noise with m.
 func sampleWith(ctx context.Context, f *flowmatch.VelocityField, noise []float32, m method, steps int) (row, error) {
-	s := &flowmatch.SampleSettings{Method: m.tab, Dim: 2, Batch: len(noise) / 2}
+	s := &flowmatch.SampleSettings{Method: m.tab, Batch: len(noise) / 2}
 	r := row{method: m.tab.Name}
 	if m.rtol > 0 {
 		s.RTol, s.ATol = m.rtol, m.rtol
