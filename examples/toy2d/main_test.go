@@ -45,7 +45,7 @@ func TestLearnedSamplesMatchTarget(t *testing.T) {
 
 	sample := func(f *flowmatch.VelocityField) float64 {
 		x := make([]float32, 2*n)
-		if _, err := flowmatch.Sample(ctx, x, f, noise, &flowmatch.SampleSettings{Method: ode.RK4, Steps: 8, Dim: 2, Batch: n}); err != nil {
+		if _, err := flowmatch.Sample(ctx, x, f, noise, &flowmatch.SampleSettings{Method: ode.RK4, Settings: ode.Settings{Steps: 8}, Batch: n}); err != nil {
 			t.Fatal(err)
 		}
 		return stat.Of(x)
