@@ -16,7 +16,7 @@ func ExampleDefaultSampleSettings() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	noise := make([]float32, 4*784)
+	noise := make([]float32, 4*model.Dim())
 	flowmatch.Noise(noise, 1)
 	x := make([]float32, len(noise))
 	set := flowmatch.DefaultSampleSettings()
@@ -34,7 +34,7 @@ func ExampleDefaultSampleSettings() {
 			ink++
 		}
 	}
-	fmt.Printf("%d images, %d field evaluations, %.0f%% ink\n", len(pix)/784, res.Stats.FieldEvals, 100*float64(ink)/float64(len(pix)))
+	fmt.Printf("%d images, %d field evaluations, %.0f%% ink\n", len(pix)/model.Dim(), res.Stats.FieldEvals, 100*float64(ink)/float64(len(pix)))
 	// Output:
 	// 4 images, 20 field evaluations, 13% ink
 }
