@@ -204,6 +204,13 @@ func (t *Trainer) Shape() (channels, height, width int) { return t.shape[0], t.s
 // it yet.
 func (t *Trainer) Horizon() int { return t.st.horizon }
 
+// Epoch returns the number of passes over the data completed since the
+// start of training.
+func (t *Trainer) Epoch() int { return t.st.epoch }
+
+// Images returns the number of samples seen since the start of training.
+func (t *Trainer) Images() int { return t.st.images }
+
 // Step returns the number of steps taken since the start of training.
 func (t *Trainer) Step() int { return t.st.step }
 

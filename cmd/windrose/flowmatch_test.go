@@ -111,7 +111,7 @@ func TestTrainSampleInterpolate(t *testing.T) {
 		}
 	}
 	out, _ = wantRun(t, exitOK, "train", "-resume", "-data", data, "-out", ck, "-steps", "6", "-export", model)
-	contains(t, "resume output", out, "resuming", "at step 4", "after 6 steps", "model (EMA weights) "+model)
+	contains(t, "resume output", out, "resuming", "at step 4, epoch 1 (32 images seen)", "after 6 steps", "model (EMA weights) "+model)
 
 	// Sampling from the exported model and from the checkpoint (raw).
 	s := filepath.Join(dir, "s.png")

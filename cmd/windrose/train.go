@@ -133,7 +133,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "resuming %s at step %d (epoch %d)\n", f.out, tr.Step(), tr.Config().Epochs)
+		fmt.Fprintf(stdout, "resuming %s at step %d, epoch %d (%d images seen)\n", f.out, tr.Step(), tr.Epoch(), tr.Images())
 	} else {
 		if _, err := os.Stat(f.out); err == nil {
 			return usagef("-out %s exists: give -resume to continue it, or another -out", f.out)
