@@ -23,11 +23,16 @@ func TestMNISTLoads(t *testing.T) {
 	if err := m.Config.Validate(); err != nil {
 		t.Errorf("shipped model's config: %v", err)
 	}
-	// A few MB at most, as the issue asks: the default network (Base 24)
-	// has 212,161 parameters (0.85 MB of float32), the half-width one
-	// 334,337 (1.3 MB).
+	// A few MB at most: the default U-Net has 1,582,785 parameters (6.3 MB
+	// of float32).
 	if len(models.MNIST) > 8<<20 {
 		t.Errorf("shipped model is %d bytes", len(models.MNIST))
+	}
+	// The run docs/flowmatch.md describes: the default recipe for 10,400
+	// steps of batch 64 (665,248 images: the last batch of each epoch is
+	// partial).
+	if m.Step != 10400 || m.Images != 665248 || m.Config.Arch != flowmatch.ArchUNet || m.Shape != [3]int{1, 28, 28} {
+		t.Errorf("shipped model: %d steps, %d images, arch %q, shape %v; want 10400, 665248, unet, [1 28 28]", m.Step, m.Images, m.Config.Arch, m.Shape)
 	}
 }
 
