@@ -8,7 +8,10 @@
 // cores, with the run's configuration, step count and images seen in its
 // metadata ("windrose sample" prints them). How it was made and what its
 // samples look like is in docs/flowmatch.md. The directory budget/ holds,
-// as files (not embedded), the models of the training-budget table there.
+// as files (not embedded), the models of the training-budget tables there
+// and the previous shipped model; checkpoints/ holds the training
+// checkpoint of the shipped model, so that its run can be continued with
+// "windrose train -resume".
 package models
 
 import _ "embed"

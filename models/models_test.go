@@ -91,3 +91,29 @@ func TestDefaultBudgetModelLoads(t *testing.T) {
 		t.Errorf("budget/default-15min.safetensors (-want +got):\n%s", d)
 	}
 }
+
+// TestShippedCheckpoint: the training checkpoint of the shipped model, kept
+// so that the run can be continued (windrose train -resume), holds the
+// shipped weights as its EMA, bit for bit.
+func TestShippedCheckpoint(t *testing.T) {
+	ck, err := flowmatch.LoadModel("checkpoints/mnist-unet-10400.safetensors", flowmatch.EMAWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := flowmatch.ReadModel(models.MNISTName, models.MNIST, flowmatch.EMAWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck.Step != m.Step || ck.Images != m.Images {
+		t.Errorf("checkpoint at step %d (%d images), shipped model at %d (%d)", ck.Step, ck.Images, m.Step, m.Images)
+	}
+	a, b := ck.Net.Params(), m.Net.Params()
+	if len(a) != len(b) {
+		t.Fatalf("%d and %d parameter tensors", len(a), len(b))
+	}
+	for i := range a {
+		if d := cmp.Diff(b[i].Value.Data, a[i].Value.Data); d != "" {
+			t.Fatalf("%s differs (-shipped +checkpoint EMA):\n%s", a[i].Name, d)
+		}
+	}
+}
