@@ -48,11 +48,12 @@ steps of any method.
 The mean bits/dim comes with its standard error over the images (which
 includes the probes' noise: the estimate of each image is unbiased); with
 -probes 2 or more, the mean standard error of one image's estimate from its
-probes is shown too. A model trained with σmin > 0 (the shipped one has
-σmin = 0.1) aims at the data blurred by N(0, σmin²), whose density cannot
-exceed (2π σmin²)^(−1/2) per dimension: its bits/dim cannot go much below
-½·log2(2π σmin²) + log2(127.5) = 4.998 for σmin = 0.1. Progress goes to
-standard error after every batch.
+probes is shown too. A model trained with σmin > 0 (the tutorial's recipe
+has σmin = 0.1; the shipped model σmin = 0) aims at the data blurred by
+N(0, σmin²), whose density cannot exceed (2π σmin²)^(−1/2) per dimension:
+its bits/dim cannot go much below ½·log2(2π σmin²) + log2(127.5) = 4.998
+for σmin = 0.1; the command prints that floor for such a model. Progress
+goes to standard error after every batch.
 `
 
 type likelihoodFlags struct {
@@ -145,8 +146,12 @@ func runLikelihood(ctx context.Context, args []string, stdout io.Writer) error {
 		// StdErr is in nats of log p; a bits/dim is log p/(−784 ln 2).
 		fmt.Fprintf(stdout, "probe standard error of one image: %.4f bits/dim on average\n", s/float64(n)/(784*math.Ln2))
 	}
-	fmt.Fprintf(stdout, "floor for σmin = %g: %.4f bits/dim (the blurred data's density is at most (2π σmin²)^(−1/2) per dimension)\n",
-		flowmatch.SigmaMin, flowmatch.BitsPerDimFloor(flowmatch.SigmaMin))
+	if sm := model.Config.SigmaMin; sm > 0 {
+		fmt.Fprintf(stdout, "floor for σmin = %g: %.4f bits/dim (the blurred data's density is at most (2π σmin²)^(−1/2) per dimension)\n",
+			sm, flowmatch.BitsPerDimFloor(sm))
+	} else {
+		fmt.Fprintf(stdout, "σmin = 0: no floor (the model's path ends on the data, not on the data blurred)\n")
+	}
 	fmt.Fprintf(stdout, "%d field evaluations (%d steps, %d rejected), %d network passes (forward + vector-Jacobian product, up to 256 samples each), wall %v (%.2f s per image)\n",
 		res.Stats.FieldEvals, res.Stats.Accepted, res.Stats.Rejected, res.Passes, res.Wall.Round(time.Millisecond), res.Wall.Seconds()/float64(n))
 	return nil
