@@ -23,8 +23,8 @@ const killChildEnv = "WINDROSE_KILL_TEST_CHILD"
 // every step, so that most kills land inside a checkpoint write.
 func killRunConfig(path string) Config {
 	cfg := tinyConfig()
-	cfg.MaxSteps = 30
-	cfg.ScheduleSteps = 30
+	cfg.MaxSteps = 300
+	cfg.ScheduleSteps = 300
 	cfg.Checkpoint = path
 	cfg.CheckpointSteps = 1
 	return cfg
@@ -85,9 +85,10 @@ func TestKillResume(t *testing.T) {
 		starts++
 		wait := make(chan error, 1)
 		go func() { wait <- cmd.Wait() }()
-		// Kill after 50 to 500 ms, until wantKills kills; a child that
-		// finishes first is done.
-		limit := time.Duration(50+rng.IntN(450)) * time.Millisecond
+		// Kill after 30 to 330 ms, until wantKills kills (the run takes
+		// seconds, so most land before its end); a child that finishes
+		// first is done.
+		limit := time.Duration(30+rng.IntN(300)) * time.Millisecond
 		if kills >= wantKills {
 			limit = time.Hour
 		}
