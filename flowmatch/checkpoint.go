@@ -610,7 +610,7 @@ func modelFrom(path string, s *nn.Safetensors, w Weights) (*Model, error) {
 	for _, t := range s.Tensors {
 		held += float64(len(t.Tensor.Data))
 	}
-	if need := paramCount(m.Config, m.Shape); need > held {
+	if need := ParamCount(m.Config, m.Shape); need > held {
 		return nil, badFile(path, "its configuration asks for a network of %.0f parameters, the file holds %.0f values", need, held)
 	}
 	net, err := m.Config.NewNetwork(m.Shape[0], m.Shape[1], m.Shape[2], rand.New(rand.NewPCG(0, 0)))

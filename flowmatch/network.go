@@ -89,11 +89,12 @@ const (
 	maxSide     = 4096
 )
 
-// paramCount is the number of parameters of the network of the (defaulted)
-// Config c for samples of the given shape, counted from the layer shapes
-// without building it, in float64 so that no configuration overflows:
-// loaders compare it with what a file holds before they allocate.
-func paramCount(c Config, shape [3]int) float64 {
+// ParamCount returns the number of parameters of the network of c for
+// samples of the given shape (channels, height, width), counted from the
+// layer shapes without building it, in float64 so that no configuration
+// overflows: loaders compare it with what a file holds before they
+// allocate, and the command line with the memory a run may take.
+func ParamCount(c Config, shape [3]int) float64 {
 	c = c.withDefaults()
 	conv := func(in, out, k float64) float64 { return in*out*k*k + out }
 	lin := func(in, out float64) float64 { return in*out + out }

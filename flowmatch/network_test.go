@@ -16,6 +16,7 @@ func TestParamCount(t *testing.T) {
 	}{
 		{Config{}, [3]int{1, 28, 28}},
 		{Config{Base: 24}, [3]int{1, 28, 28}},
+		{Config{Base: 48, TimeDim: 64}, [3]int{1, 28, 28}},
 		{DefaultConfig(), [3]int{1, 28, 28}},
 		{Config{Arch: ArchUNet, UNet: nn.UNetConfig{Base: 16, Mults: []int{1, 2, 3, 4}, Blocks: 2, Mid: 3, TimeDim: 32}}, [3]int{3, 32, 32}},
 		{Config{Arch: ArchMLP, MLP: nn.MLPConfig{Hidden: 64, Layers: 2}}, [3]int{2, 1, 1}},
@@ -24,8 +25,12 @@ func TestParamCount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := paramCount(c.cfg, c.shape), float64(nn.CountParams(net.Params())); got != want {
+		if got, want := ParamCount(c.cfg, c.shape), float64(nn.CountParams(net.Params())); got != want {
 			t.Errorf("%+v on %v: counted %.0f, built %.0f", c.cfg, c.shape, got, want)
 		}
+	}
+	// The reference network, as the tutorial counts it.
+	if got := ParamCount(ReferenceConfig(), [3]int{1, 28, 28}); got != 1135361 {
+		t.Errorf("reference VelocityNet: %.0f parameters, want 1,135,361", got)
 	}
 }

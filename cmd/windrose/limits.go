@@ -2,10 +2,8 @@ package main
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/windrose/windrose/flowmatch"
-	"github.com/windrose/windrose/nn"
 )
 
 // Size flags (sample -batch, interpolate -k, train -base and -batch,
@@ -74,39 +72,24 @@ func formatBytes(b float64) string {
 	return fmt.Sprintf("%.3g %s", b, units[i])
 }
 
-// velocityNetParams returns the number of parameters of a VelocityNet of
-// width base (a positive multiple of 8) and time embedding width timeDim,
-// with 8 GroupNorm groups, in float64 so that absurd widths do not
-// overflow. Every layer's parameter count is a polynomial of degree at most
-// 2 in base (convolution kernels c·c', biases and norms c, FiLM projections
-// timeDim·c), so the count is that quadratic, read off nets of width 8, 16
-// and 24 built by nn itself rather than restated here.
-func velocityNetParams(base, timeDim int) float64 {
-	var p [3]float64
-	for i := range p {
-		net := nn.NewVelocityNet(nn.Config{Base: 8 * (i + 1), TimeDim: timeDim, Groups: 8}, rand.New(rand.NewPCG(0, 0)))
-		for _, q := range net.Params() {
-			p[i] += float64(q.Value.Len())
-		}
+// checkTrainMemory returns a usage error when training the network of cfg
+// (validated) on batches of cfg.Batch 28×28 images needs more than
+// memLimit: the weights with their gradients, AdamW moments and EMA (5
+// copies, flowmatch.ParamCount) and the activations of a batch.
+func checkTrainMemory(cfg flowmatch.Config) error {
+	width := fullWidth(cfg)
+	if width == 0 {
+		width = 64 // the VelocityNet's default Base
 	}
-	// P(x) = a·x² + b·x + c at x = base/8, through x = 1, 2, 3.
-	a := (p[2] - 2*p[1] + p[0]) / 2
-	b := p[1] - p[0] - 3*a
-	c := p[0] - a - b
-	x := float64(base) / 8
-	return a*x*x + b*x + c
-}
-
-// checkTrainMemory returns a usage error when training a VelocityNet of
-// width base on batches of batch images needs more than memLimit: the
-// weights with their gradients, AdamW moments and EMA (5 copies) and the
-// activations of a batch.
-func checkTrainMemory(base, timeDim, batch int) error {
-	weights := 5 * 4 * velocityNetParams(base, timeDim)
-	acts := float64(batch) * float64(netSampleBytes(base, netMapsTraining))
+	batch := cfg.Batch
+	if batch == 0 {
+		batch = 256 // Config's default
+	}
+	weights := 5 * 4 * flowmatch.ParamCount(cfg, [3]int{1, 28, 28})
+	acts := float64(batch) * float64(netSampleBytes(width, netMapsTraining))
 	if weights+acts > memLimit {
 		return usagef("-base %d -batch %d: training needs at least %s (%s of weights, gradients, AdamW moments and EMA, %s of activations), more than the %s that a command may use",
-			base, batch, formatBytes(weights+acts), formatBytes(weights), formatBytes(acts), memLimitText)
+			width, batch, formatBytes(weights+acts), formatBytes(weights), formatBytes(acts), memLimitText)
 	}
 	return nil
 }

@@ -1,30 +1,11 @@
 package main
 
 import (
-	"math/rand/v2"
 	"strings"
 	"testing"
 
-	"github.com/windrose/windrose/nn"
+	"github.com/windrose/windrose/flowmatch"
 )
-
-// TestVelocityNetParams: the quadratic fit gives the exact parameter count
-// of nets it was not fitted on, among them the reference (1,135,361).
-func TestVelocityNetParams(t *testing.T) {
-	for _, c := range []struct{ base, timeDim int }{{64, 128}, {32, 128}, {48, 64}, {24, 128}} {
-		net := nn.NewVelocityNet(nn.Config{Base: c.base, TimeDim: c.timeDim, Groups: 8}, rand.New(rand.NewPCG(0, 0)))
-		want := 0
-		for _, p := range net.Params() {
-			want += p.Value.Len()
-		}
-		if got := velocityNetParams(c.base, c.timeDim); got != float64(want) {
-			t.Errorf("base %d, time dim %d: %v parameters, want %d", c.base, c.timeDim, got, want)
-		}
-	}
-	if got := velocityNetParams(64, 128); got != 1135361 {
-		t.Errorf("reference: %v parameters, want 1135361", got)
-	}
-}
 
 // TestSizeFlagLimits: size flags whose memory is absurd are usage errors
 // that state the limit, instead of a makeslice panic or an out-of-memory
@@ -56,8 +37,10 @@ func TestSizeFlagLimits(t *testing.T) {
 			}
 		}
 	}
-	// The reference recipe is far inside the limit.
-	if err := checkTrainMemory(64, 128, 256); err != nil {
-		t.Errorf("reference recipe: %v", err)
+	// The reference and default recipes are far inside the limit.
+	for _, cfg := range []flowmatch.Config{flowmatch.ReferenceConfig(), flowmatch.DefaultConfig()} {
+		if err := checkTrainMemory(cfg); err != nil {
+			t.Errorf("%+v: %v", cfg, err)
+		}
 	}
 }

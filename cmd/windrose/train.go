@@ -346,11 +346,7 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 	if err := cfg.Validate(); err != nil {
 		return cfg, usagef("%v", err)
 	}
-	width := fullWidth(cfg)
-	if width == 0 {
-		width = 64 // the VelocityNet's default Base
-	}
-	if err := checkTrainMemory(width, cfg.TimeDim, cfg.Batch); err != nil {
+	if err := checkTrainMemory(cfg); err != nil {
 		return cfg, err
 	}
 	return cfg, nil
