@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -361,6 +362,10 @@ func recipeConflict(over, cfg Config) string {
 		return "OTCoupling"
 	case over.ClipNorm != 0 && over.ClipNorm != cfg.ClipNorm:
 		return "ClipNorm"
+	case !reflect.DeepEqual(over.UNet, nn.UNetConfig{}) && !reflect.DeepEqual(over.UNet.WithDefaults(), cfg.UNet.WithDefaults()):
+		return "UNet"
+	case over.MLP != (nn.MLPConfig{}) && over.MLP.WithDefaults() != cfg.MLP.WithDefaults():
+		return "MLP"
 	}
 	return ""
 }

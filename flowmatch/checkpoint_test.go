@@ -317,3 +317,23 @@ func TestModelFilesHostile(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeRefusesOtherNetwork: the network's settings are part of the
+// recipe, which a resumed run cannot change.
+func TestResumeRefusesOtherNetwork(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Arch, cfg.UNet = ArchUNet, nn.UNetConfig{Base: 8, Mults: []int{1, 2}, TimeDim: 16, Groups: 4}
+	cfg.MaxSteps = 1
+	cfg.Checkpoint = filepath.Join(t.TempDir(), "ck.safetensors")
+	data := blobImages(16, 8, 8, 1)
+	if _, _, err := Train(context.Background(), cfg, data); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Resume(cfg.Checkpoint, data, Config{UNet: nn.UNetConfig{Base: 8, Mults: []int{1, 2}, TimeDim: 16, Groups: 4}}); err != nil {
+		t.Errorf("the same UNet: %v", err)
+	}
+	_, err := Resume(cfg.Checkpoint, data, Config{UNet: nn.UNetConfig{Base: 16}})
+	if err == nil || !strings.Contains(err.Error(), "Config.UNet cannot change") {
+		t.Errorf("another UNet: %v", err)
+	}
+}

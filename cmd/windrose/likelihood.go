@@ -251,10 +251,8 @@ func addFlowFlags(fs interface {
 	IntVar(p *int, name string, value int, usage string)
 	Float64Var(p *float64, name string, value float64, usage string)
 }, f *flowFlags) {
-	var names []string
-	for _, m := range ode.Methods() {
-		names = append(names, m.Name)
-	}
+	names := methodNames()
+	names = names[:len(names)-1] // not the tutorial's sampler
 	fs.StringVar(&f.method, "method", "dopri5", "ODE method `name`: "+strings.Join(names, ", "))
 	fs.IntVar(&f.steps, "steps", 0, "fixed stepping with `N` uniform steps (default: adaptive)")
 	fs.Float64Var(&f.rtol, "rtol", flowmatch.DefaultRTol, "adaptive stepping: relative tolerance")
@@ -282,7 +280,7 @@ func (f flowFlags) settings(given map[string]bool) (flowmatch.FlowSettings, erro
 			return s, usagef("-rtol %v -atol %v: want finite values > 0", f.rtol, f.atol)
 		}
 		if m.BErr == nil {
-			return s, usagef("-method %s has no error estimate, so it runs only with -steps; adaptive methods: heun, bs3, dopri5, tsit5", m.Name)
+			return s, usagef("-method %s has no error estimate, so it runs only with -steps; adaptive methods: %s", m.Name, adaptiveMethods())
 		}
 		s.RTol, s.ATol = f.rtol, f.atol
 	}
