@@ -97,7 +97,7 @@ type Config struct {
 	TimeScale float64 `json:"time_scale"`
 	// OTCoupling pairs the noise of each batch with its images by an exact
 	// minimum-cost assignment on squared Euclidean distances (minibatch
-	// optimal transport; see OTCouple). False pairs them at random, as
+	// optimal transport; see OTCoupler). False pairs them at random, as
 	// the plain conditional flow-matching objective does.
 	OTCoupling bool `json:"ot_coupling"`
 	// ClipNorm, when positive, rescales the gradient of each step so that

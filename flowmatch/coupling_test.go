@@ -45,6 +45,9 @@ func bestByEnumeration(cost []float64, n int) float64 {
 // reordered by perm.
 func TestOTCoupleIsOptimal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
+	// One coupler for every trial: its buffers are reused across batch
+	// sizes, as in training.
+	var coupler OTCoupler
 	for trial := range 60 {
 		n, dim := 1+trial%7, 1+trial%5
 		x0 := make([]float32, n*dim)
@@ -63,7 +66,7 @@ func TestOTCoupleIsOptimal(t *testing.T) {
 			}
 		}
 		perm := make([]int, n)
-		OTCouple(x0, x1, dim, perm, nil)
+		coupler.Couple(perm, x0, x1, dim)
 		var got float64
 		seen := make([]bool, n)
 		for i, j := range perm {
@@ -103,7 +106,8 @@ func TestOTCoupleShortensPaths(t *testing.T) {
 		return s
 	}
 	before := dist()
-	OTCouple(x0, x1, dim, make([]int, n), nil)
+	var c OTCoupler
+	c.Couple(make([]int, n), x0, x1, dim)
 	if after := dist(); !(after < before) {
 		t.Errorf("total squared distance %g after coupling, %g before", after, before)
 	}

@@ -47,8 +47,8 @@ type Trainer struct {
 	// Step buffers, sized for a full batch and reused.
 	x1, x0, xt, u, v, dv nn.Tensor
 	times                []float64
-	coupling             []int     // OT assignment of the batch
-	costs                []float64 // OT cost matrix
+	coupling             []int // OT assignment of the batch
+	coupler              OTCoupler
 
 	// lastFit is when estimateHorizon last fitted the horizon;
 	// horizonFixed is set once the fit is final.
@@ -381,7 +381,7 @@ func (t *Trainer) step(b int) (loss, lr float64) {
 		if cap(t.coupling) < b {
 			t.coupling = make([]int, b)
 		}
-		t.costs = OTCouple(t.x0.Data, t.x1.Data, C*H*W, t.coupling[:b], t.costs)
+		t.coupler.Couple(t.coupling[:b], t.x0.Data, t.x1.Data, C*H*W)
 	}
 	path := Path{Sigma: t.cfg.SigmaMin, TEps: TEps}
 	path.Interpolate(t.xt.Data, t.u.Data, t.x0.Data, t.x1.Data, t.times)
