@@ -3,6 +3,7 @@ package flowmatch
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -335,5 +336,47 @@ func TestResumeRefusesOtherNetwork(t *testing.T) {
 	_, err := Resume(cfg.Checkpoint, data, Config{UNet: nn.UNetConfig{Base: 16}})
 	if err == nil || !strings.Contains(err.Error(), "Config.UNet cannot change") {
 		t.Errorf("another UNet: %v", err)
+	}
+}
+
+// TestNonFiniteWeightsRefused: a NaN or infinite value in any tensor of a
+// checkpoint or model file is refused, naming the tensor, by Resume and by
+// LoadModel (issue 11: both used to accept them).
+func TestNonFiniteWeightsRefused(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.MaxSteps = 2
+	cfg.Checkpoint = filepath.Join(t.TempDir(), "ck.safetensors")
+	data := blobImages(16, 28, 28, 1)
+	tr, _, err := Train(context.Background(), cfg, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mpath := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := tr.SaveModel(mpath); err != nil {
+		t.Fatal(err)
+	}
+	poison := func(name string, v float32) func(s *nn.Safetensors) {
+		return func(s *nn.Safetensors) {
+			x, ok := s.Get(name)
+			if !ok {
+				t.Fatalf("no tensor %q", name)
+			}
+			x.Data[0] = v
+		}
+	}
+	nan, inf := float32(math.NaN()), float32(math.Inf(-1))
+	for _, name := range []string{"ema.rb1.conv1.weight", "adam.v.out_conv.bias", "mid.film.1.weight"} {
+		bad := rewrite(t, cfg.Checkpoint, poison(name, nan))
+		if _, err := Resume(bad, data, Config{}); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("resume with NaN in %s: %v", name, err)
+		}
+	}
+	bad := rewrite(t, cfg.Checkpoint, poison("ema.in_conv.weight", inf))
+	if _, err := LoadModel(bad, EMAWeights); err == nil || !strings.Contains(err.Error(), "ema.in_conv.weight") {
+		t.Errorf("model from a checkpoint with −Inf: %v", err)
+	}
+	bad = rewrite(t, mpath, poison("up.weight", nan))
+	if _, err := LoadModel(bad, EMAWeights); err == nil || !strings.Contains(err.Error(), "up.weight") {
+		t.Errorf("model file with NaN: %v", err)
 	}
 }
