@@ -70,7 +70,7 @@ func (d *TimeDist) UnmarshalText(b []byte) error {
 // t(1 − t) does not vanish.
 func (c Config) sampleTime(rng *rand.Rand) float64 {
 	if c.Times == TimesUniform {
-		return rng.Float64()*(1-2*TEps) + TEps
+		return Path{TEps: TEps}.SampleTime(rng)
 	}
 	s := c.TimeScale
 	if s == 0 {
