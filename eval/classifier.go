@@ -113,7 +113,7 @@ func (c *Classifier) Forward(logits, x *nn.Tensor) {
 // NCHW rows are already contiguous per sample, so flattening (and its
 // backward pass, the same view of the gradient) is a change of shape only.
 func flatten(t *nn.Tensor) *nn.Tensor {
-	return &nn.Tensor{Shape: []int{t.Shape[0], t.Len() / t.Shape[0]}, Data: t.Data}
+	return t.Reshape(t.Shape[0], t.Len()/t.Shape[0])
 }
 
 // LastFeatures returns the features (fc1 after SiLU, [B,128]) of the last

@@ -40,13 +40,15 @@ func (c *Classifier) Classify(ctx context.Context, features []float32, probs []f
 		x.Resize(b, 1, imageSide, imageSide)
 		logits.Resize(b, Classes)
 		mnist.ScalePixels(x.Data, images[lo*imageLen:hi*imageLen])
+		x.HostChanged()
 		c.Forward(logits, x)
 		if features != nil {
-			copy(features[lo*FeatureDim:hi*FeatureDim], c.a4.Data[:b*FeatureDim])
+			copy(features[lo*FeatureDim:hi*FeatureDim], c.a4.ToHost()[:b*FeatureDim])
 		}
 		if probs != nil {
+			l := logits.ToHost()
 			for i := range b {
-				softmax(probs[(lo+i)*Classes:(lo+i+1)*Classes], logits.Data[i*Classes:(i+1)*Classes])
+				softmax(probs[(lo+i)*Classes:(lo+i+1)*Classes], l[i*Classes:(i+1)*Classes])
 			}
 		}
 		if c.Progress != nil {

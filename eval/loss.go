@@ -21,6 +21,10 @@ func CrossEntropy(dlogits, logits *nn.Tensor, labels []uint8) float64 {
 		panic(fmt.Sprintf("eval: logit gradient %v, logits %v", dlogits.Shape, logits.Shape))
 	}
 	b, k := logits.Shape[0], logits.Shape[1]
+	logits.ToHost()
+	if dlogits != nil {
+		defer dlogits.HostChanged()
+	}
 	var loss float64
 	for i := range b {
 		z := logits.Data[i*k : (i+1)*k]

@@ -137,6 +137,7 @@ func TrainClassifier(ctx context.Context, data *mnist.Dataset, cfg *TrainConfig)
 			}
 			idx := order[s*bs : (s+1)*bs]
 			im.ScaledBatch(x.Data, idx)
+			x.HostChanged()
 			for k, i := range idx {
 				labels[k] = data.Labels[i]
 			}

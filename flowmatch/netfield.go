@@ -132,7 +132,9 @@ func (f *netField) Eval(dst []float64, t float64, x []float64) {
 				}
 			}
 		}
+		f.dv.HostChanged()
 		InputGradient(f.net, &f.dx, &f.dv)
+		f.dx.ToHost()
 		for j := range n {
 			for s := range b {
 				dx := f.dx.Data[(j*b+s)*d : (j*b+s+1)*d]
@@ -168,6 +170,8 @@ func (f *netField) pass(n int, t float64, x []float64) {
 	for range n * f.b {
 		f.times = append(f.times, t)
 	}
+	f.xin.HostChanged()
 	f.net.Forward(&f.v, &f.xin, f.times)
+	f.v.ToHost()
 	f.passes++
 }

@@ -220,6 +220,7 @@ func TestVelocityFieldBroadcastsTime(t *testing.T) {
 	f.Eval(got, 0.3, x)
 	want := nn.NewTensor(B, 1, 28, 28)
 	net.Forward(want, &nn.Tensor{Shape: []int{B, 1, 28, 28}, Data: x}, []float64{0.3, 0.3, 0.3})
+	want.ToHost()
 	for i := range got {
 		if got[i] != want.Data[i] {
 			t.Fatalf("v[%d] = %v, Forward gives %v", i, got[i], want.Data[i])

@@ -385,8 +385,13 @@ func (t *Trainer) step(b int) (loss, lr float64) {
 	}
 	path := Path{Sigma: t.cfg.SigmaMin, TEps: TEps}
 	path.Interpolate(t.xt.Data, t.u.Data, t.x0.Data, t.x1.Data, t.times)
+	// The batch is made on the host; on a resident backend (a GPU) the
+	// network's input, output and output gradient cross over here, and
+	// everything else of the step stays on the device.
+	t.xt.HostChanged()
 	t.net.Forward(&t.v, &t.xt, t.times)
-	loss = t.cfg.Loss.Eval(t.dv.Data, t.v.Data, t.u.Data, t.times)
+	loss = t.cfg.Loss.Eval(t.dv.Data, t.v.ToHost(), t.u.Data, t.times)
+	t.dv.HostChanged()
 	if t.lossHook != nil {
 		loss = t.lossHook(t.st.step+1, loss)
 	}
@@ -415,7 +420,7 @@ func clipGradNorm(ps []*nn.Param, maxNorm float64) float64 {
 		if p.Grad == nil {
 			continue
 		}
-		for _, g := range p.Grad.Data {
+		for _, g := range p.Grad.ToHost() {
 			ss += float64(g) * float64(g)
 		}
 	}
@@ -429,6 +434,7 @@ func clipGradNorm(ps []*nn.Param, maxNorm float64) float64 {
 			for i := range p.Grad.Data {
 				p.Grad.Data[i] *= cf
 			}
+			p.Grad.HostChanged()
 		}
 	}
 	return norm
@@ -549,7 +555,7 @@ func (t *Trainer) remaining(start, now time.Time, speed float64) (float64, time.
 func (t *Trainer) finiteWeights() bool {
 	for _, ps := range [][]*nn.Param{t.net.Params(), t.ema.Params()} {
 		for _, p := range ps {
-			for _, v := range p.Value.Data {
+			for _, v := range p.Value.ToHost() {
 				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 					return false
 				}

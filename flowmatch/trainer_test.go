@@ -64,13 +64,13 @@ func TestTrainLossFalls(t *testing.T) {
 func snapshot(tr *Trainer) map[string][]float32 {
 	m := map[string][]float32{}
 	for _, p := range tr.net.Params() {
-		m[p.Name] = append([]float32(nil), p.Value.Data...)
+		m[p.Name] = append([]float32(nil), p.Value.ToHost()...)
 	}
 	for _, p := range tr.ema.Params() {
-		m[emaPrefix+p.Name] = append([]float32(nil), p.Value.Data...)
+		m[emaPrefix+p.Name] = append([]float32(nil), p.Value.ToHost()...)
 	}
 	for _, nt := range tr.adamTensors() {
-		m[nt.Name] = append([]float32(nil), nt.Tensor.Data...)
+		m[nt.Name] = append([]float32(nil), nt.Tensor.ToHost()...)
 	}
 	m[lossTensor] = append([]float32(nil), tr.losses...)
 	return m

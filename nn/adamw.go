@@ -94,7 +94,8 @@ func (o *AdamW) SetState(s *Safetensors, steps int) error {
 		src[i] = t
 	}
 	for i, nt := range want {
-		copy(nt.Tensor.Data, src[i].Data)
+		copy(nt.Tensor.Data, src[i].ToHost())
+		nt.Tensor.HostChanged()
 	}
 	o.Steps = steps
 	return nil

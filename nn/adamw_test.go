@@ -30,11 +30,12 @@ func TestAdamWTorch(t *testing.T) {
 			for k := 0; k < 4; k++ {
 				for i, p := range ps {
 					copy(p.Grad.Data, golden(t, s, fmt.Sprintf("grad.%d.%d", k, i)).Data)
+					p.Grad.HostChanged()
 				}
 				o.Step()
 				for i, p := range ps {
 					want := golden(t, s, fmt.Sprintf("%s.step%d.%d", name, k+1, i))
-					checkClose(t, fmt.Sprintf("%s step %d tensor %d", name, k+1, i), p.Value.Data, f64(want.Data), 1e-6)
+					checkClose(t, fmt.Sprintf("%s step %d tensor %d", name, k+1, i), p.Value.ToHost(), f64(want.Data), 1e-6)
 				}
 			}
 			if o.Steps != 4 {
@@ -56,7 +57,7 @@ func TestAdamWFirstStep(t *testing.T) {
 	for i, g := range p.Grad.Data {
 		want[i] = p0[i]*(1-0.1*0.01) - 0.1*float64(g)/(math.Abs(float64(g))+1e-8)
 	}
-	checkClose(t, "p₁", p.Value.Data, want, 1e-6)
+	checkClose(t, "p₁", p.Value.ToHost(), want, 1e-6)
 }
 
 func TestAdamWState(t *testing.T) {
@@ -74,7 +75,7 @@ func TestAdamWState(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, nt := range o2.State() {
-		checkClose(t, nt.Name, nt.Tensor.Data, f64(st[i].Tensor.Data), 0)
+		checkClose(t, nt.Name, nt.Tensor.ToHost(), f64(st[i].Tensor.ToHost()), 0)
 	}
 	if o2.Steps != 2 {
 		t.Errorf("Steps = %d after SetState, want 2", o2.Steps)

@@ -20,7 +20,8 @@ func (r Add) Backward(da, db, dy *Tensor) {
 	for _, d := range []*Tensor{da, db} {
 		if d != nil && d != dy {
 			checkShape("Add operand gradient", d, dy.Shape...)
-			copy(d.Data, dy.Data)
+			copy(d.Data, dy.ToHost())
+			d.HostChanged()
 		}
 	}
 }

@@ -86,6 +86,7 @@ func (e *EMA) CopyTo(params []*Param) {
 		if !SameShape(p.Value, e.shadow[i].Value) {
 			panic(fmt.Sprintf("nn: EMA: %s has shape %v, the average %v", p.Name, p.Value.Shape, e.shadow[i].Value.Shape))
 		}
-		copy(p.Value.Data, e.shadow[i].Value.Data)
+		copy(p.Value.Data, e.shadow[i].Value.ToHost())
+		p.Value.HostChanged()
 	}
 }

@@ -67,5 +67,5 @@ func TestEMACopyTo(t *testing.T) {
 	}
 	q := &Param{Name: "a.weight", Value: NewTensor(3)}
 	e.CopyTo([]*Param{q})
-	checkClose(t, "CopyTo", q.Value.Data, []float64{4.6, 2, 3}, 1e-7)
+	checkClose(t, "CopyTo", q.Value.ToHost(), []float64{4.6, 2, 3}, 1e-7)
 }

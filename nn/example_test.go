@@ -18,12 +18,13 @@ func ExampleLinear() {
 	x := &nn.Tensor{Shape: []int{1, 2}, Data: []float32{3, 4}}
 	y := nn.NewTensor(1, 1)
 	l.Forward(y, x) // 2·3 − 1·4 + 0.5
-	fmt.Println("y =", y.Data)
+	// ToHost returns Data, copied back first if a GPU backend computed it.
+	fmt.Println("y =", y.ToHost())
 
 	dy := &nn.Tensor{Shape: []int{1, 1}, Data: []float32{1}}
 	dx := nn.NewTensor(1, 2)
 	l.Backward(dx, dy)
-	fmt.Println("dx =", dx.Data, "dW =", l.Weight.Grad.Data, "db =", l.Bias.Grad.Data)
+	fmt.Println("dx =", dx.ToHost(), "dW =", l.Weight.Grad.ToHost(), "db =", l.Bias.Grad.ToHost())
 	// Output:
 	// y = [2.5]
 	// dx = [2 -1] dW = [3 4] db = [1]
@@ -63,7 +64,7 @@ func ExampleAdamW() {
 	copy(p.Grad.Data, []float32{0.3, -5})
 	opt := nn.NewAdamW([]*nn.Param{p}, 0.1)
 	opt.Step()
-	fmt.Printf("%.4f\n", p.Value.Data) // 1·(1 − 0.1·0.01) ∓ 0.1
+	fmt.Printf("%.4f\n", p.Value.ToHost()) // 1·(1 − 0.1·0.01) ∓ 0.1
 	// Output: [0.8990 1.0990]
 }
 
@@ -73,10 +74,11 @@ func ExampleEMA() {
 	p.Value.Data[0] = 1
 	ema := nn.NewEMA([]*nn.Param{p}, 0.999)
 	p.Value.Data[0] = 0
+	p.Value.HostChanged() // written on the host: a GPU backend uploads it again
 	for i := 0; i < 3; i++ {
 		fmt.Printf("decay %.4f", ema.NextDecay())
 		ema.Update([]*nn.Param{p})
-		fmt.Printf(" → average %.4f\n", ema.Params()[0].Value.Data[0])
+		fmt.Printf(" → average %.4f\n", ema.Params()[0].Value.ToHost()[0])
 	}
 	// Output:
 	// decay 0.1000 → average 0.1000

@@ -20,21 +20,21 @@ func TestLinear(t *testing.T) {
 		y := NewTensor(B, out)
 		l.Forward(y, x)
 		xr, wr, br := f64(x.Data), f64(l.Weight.Value.Data), f64(l.Bias.Value.Data)
-		checkClose(t, "forward", y.Data, refLinear(xr, wr, br, B, in, out), fwdTol)
+		checkClose(t, "forward", y.ToHost(), refLinear(xr, wr, br, B, in, out), fwdTol)
 
 		r := randTensor(rng, 1, B, out)
 		dx := NewTensor(B, in)
 		l.Backward(dx, r)
 		loss := func() float64 { return dot(refLinear(xr, wr, br, B, in, out), r.Data) }
-		checkClose(t, "dW", l.Weight.Grad.Data, numGrad(wr, loss), gradTol)
-		checkClose(t, "db", l.Bias.Grad.Data, numGrad(br, loss), gradTol)
-		checkClose(t, "dx", dx.Data, numGrad(xr, loss), gradTol)
+		checkClose(t, "dW", l.Weight.Grad.ToHost(), numGrad(wr, loss), gradTol)
+		checkClose(t, "db", l.Bias.Grad.ToHost(), numGrad(br, loss), gradTol)
+		checkClose(t, "dx", dx.ToHost(), numGrad(xr, loss), gradTol)
 
 		// Parameter gradients accumulate: a second Backward doubles them (up
 		// to the rounding of the GEMM's accumulation into C).
 		g0 := l.Weight.Grad.Clone()
 		l.Backward(nil, r)
-		checkClose(t, "dW accumulates", l.Weight.Grad.Data, mapVec(f64(g0.Data), func(v float64) float64 { return 2 * v }), 1e-6)
+		checkClose(t, "dW accumulates", l.Weight.Grad.ToHost(), mapVec(f64(g0.Data), func(v float64) float64 { return 2 * v }), 1e-6)
 	})
 }
 
@@ -64,15 +64,15 @@ func TestConv2d(t *testing.T) {
 						y, _, _ := refConv2d(xr, wr, br, c.B, c.Cin, c.H, c.W, c.Cout, c.K, c.S, c.P)
 						return y
 					}
-					checkClose(t, "forward", y.Data, ref(), fwdTol)
+					checkClose(t, "forward", y.ToHost(), ref(), fwdTol)
 
 					r := randTensor(rng, 1, y.Shape...)
 					dx := NewTensor(x.Shape...)
 					l.Backward(dx, r)
 					loss := func() float64 { return dot(ref(), r.Data) }
-					checkClose(t, "dW", l.Weight.Grad.Data, numGrad(wr, loss), gradTol)
-					checkClose(t, "db", l.Bias.Grad.Data, numGrad(br, loss), gradTol)
-					checkClose(t, "dx", dx.Data, numGrad(xr, loss), gradTol)
+					checkClose(t, "dW", l.Weight.Grad.ToHost(), numGrad(wr, loss), gradTol)
+					checkClose(t, "db", l.Bias.Grad.ToHost(), numGrad(br, loss), gradTol)
+					checkClose(t, "dx", dx.ToHost(), numGrad(xr, loss), gradTol)
 				})
 			}
 		})
@@ -104,15 +104,15 @@ func TestConvTranspose2d(t *testing.T) {
 						y, _, _ := refConvTranspose2d(xr, wr, br, c.B, c.Cin, c.H, c.W, c.Cout, c.K, c.S, c.P)
 						return y
 					}
-					checkClose(t, "forward", y.Data, ref(), fwdTol)
+					checkClose(t, "forward", y.ToHost(), ref(), fwdTol)
 
 					r := randTensor(rng, 1, y.Shape...)
 					dx := NewTensor(x.Shape...)
 					l.Backward(dx, r)
 					loss := func() float64 { return dot(ref(), r.Data) }
-					checkClose(t, "dW", l.Weight.Grad.Data, numGrad(wr, loss), gradTol)
-					checkClose(t, "db", l.Bias.Grad.Data, numGrad(br, loss), gradTol)
-					checkClose(t, "dx", dx.Data, numGrad(xr, loss), gradTol)
+					checkClose(t, "dW", l.Weight.Grad.ToHost(), numGrad(wr, loss), gradTol)
+					checkClose(t, "db", l.Bias.Grad.ToHost(), numGrad(br, loss), gradTol)
+					checkClose(t, "dx", dx.ToHost(), numGrad(xr, loss), gradTol)
 				})
 			}
 		})
@@ -143,27 +143,27 @@ func TestGroupNorm(t *testing.T) {
 					l.Forward(y, x)
 					xr, gr, br := f64(x.Data), f64(l.Weight.Value.Data), f64(l.Bias.Value.Data)
 					ref := func() []float64 { return refGroupNorm(xr, gr, br, c.B, c.C, c.H*c.W, c.G, 1e-5, silu) }
-					checkClose(t, "forward", y.Data, ref(), fwdTol)
+					checkClose(t, "forward", y.ToHost(), ref(), fwdTol)
 
 					r := randTensor(rng, 1, y.Shape...)
 					dx := NewTensor(x.Shape...)
 					l.Backward(dx, r)
 					loss := func() float64 { return dot(ref(), r.Data) }
-					checkClose(t, "dgamma", l.Weight.Grad.Data, numGrad(gr, loss), gradTol)
-					checkClose(t, "dbeta", l.Bias.Grad.Data, numGrad(br, loss), gradTol)
-					checkClose(t, "dx", dx.Data, numGrad(xr, loss), gradTol)
+					checkClose(t, "dgamma", l.Weight.Grad.ToHost(), numGrad(gr, loss), gradTol)
+					checkClose(t, "dbeta", l.Bias.Grad.ToHost(), numGrad(br, loss), gradTol)
+					checkClose(t, "dx", dx.ToHost(), numGrad(xr, loss), gradTol)
 
 					// In place (dx = dy) gives the same input gradient, and
 					// without dx the parameter gradients still accumulate.
 					d2 := r.Clone()
 					l.Backward(d2, d2)
-					checkClose(t, "dx in place", d2.Data, f64(dx.Data), 1e-6)
+					checkClose(t, "dx in place", d2.ToHost(), f64(dx.Data), 1e-6)
 					g := l.Weight.Grad.Clone()
 					l.Backward(nil, r)
 					for i := range g.Data {
 						g.Data[i] *= 1.5
 					}
-					checkClose(t, "dgamma accumulates", l.Weight.Grad.Data, f64(g.Data), 1e-5)
+					checkClose(t, "dgamma accumulates", l.Weight.Grad.ToHost(), f64(g.Data), 1e-5)
 				})
 			}
 		}
@@ -180,12 +180,12 @@ func TestSiLU(t *testing.T) {
 		s.Forward(y, x)
 		xr := f64(x.Data)
 		ref := func() []float64 { return mapVec(xr, refSiLU) }
-		checkClose(t, "forward", y.Data, ref(), fwdTol)
+		checkClose(t, "forward", y.ToHost(), ref(), fwdTol)
 		r := randTensor(rng, 1, x.Shape...)
 		dx := NewTensor(x.Shape...)
 		s.Backward(dx, r)
 		loss := func() float64 { return dot(ref(), r.Data) }
-		checkClose(t, "dx", dx.Data, numGrad(xr, loss), gradTol)
+		checkClose(t, "dx", dx.ToHost(), numGrad(xr, loss), gradTol)
 	})
 }
 
@@ -200,13 +200,13 @@ func TestFiLM(t *testing.T) {
 		f.Forward(y, h, ss)
 		hr, sr := f64(h.Data), f64(ss.Data)
 		ref := func() []float64 { return refFiLM(hr, sr, B, C, H*W) }
-		checkClose(t, "forward", y.Data, ref(), fwdTol)
+		checkClose(t, "forward", y.ToHost(), ref(), fwdTol)
 		r := randTensor(rng, 1, h.Shape...)
 		dh, dss := NewTensor(h.Shape...), NewTensor(ss.Shape...)
 		f.Backward(dh, dss, r)
 		loss := func() float64 { return dot(ref(), r.Data) }
-		checkClose(t, "dh", dh.Data, numGrad(hr, loss), gradTol)
-		checkClose(t, "dss", dss.Data, numGrad(sr, loss), gradTol)
+		checkClose(t, "dh", dh.ToHost(), numGrad(hr, loss), gradTol)
+		checkClose(t, "dss", dss.ToHost(), numGrad(sr, loss), gradTol)
 	})
 }
 
@@ -218,7 +218,7 @@ func TestTimeEmbedding(t *testing.T) {
 			e := TimeEmbedding{Dim: D, Backend: bk}
 			e.Forward(y, ts)
 			// float32 rounding of values in [−1, 1]: 6e-8.
-			checkClose(t, fmt.Sprint("D=", D), y.Data, refEmbedding(ts, D), 1e-7)
+			checkClose(t, fmt.Sprint("D=", D), y.ToHost(), refEmbedding(ts, D), 1e-7)
 		}
 	})
 	// Independent spot values of the embedding's formula (docs/reference.md): at t = 0 the sines
@@ -227,6 +227,7 @@ func TestTimeEmbedding(t *testing.T) {
 	// sin(π/2·1e-4).
 	y := NewTensor(2, 128)
 	(&TimeEmbedding{Dim: 128}).Forward(y, []float64{0, 0.25})
+	y.ToHost()
 	for i := 0; i < 64; i++ {
 		if y.Data[i] != 0 || y.Data[64+i] != 1 {
 			t.Fatalf("t=0: emb[%d], emb[%d] = %g, %g; want 0, 1", i, 64+i, y.Data[i], y.Data[64+i])
@@ -253,6 +254,7 @@ func TestAdd(t *testing.T) {
 		a, b := randTensor(rng, 1, 2, 3), randTensor(rng, 1, 2, 3)
 		y := NewTensor(2, 3)
 		Add{Backend: bk}.Forward(y, a, b)
+		y.ToHost()
 		for i := range y.Data {
 			if y.Data[i] != a.Data[i]+b.Data[i] {
 				t.Fatalf("y[%d] = %g, want %g", i, y.Data[i], a.Data[i]+b.Data[i])

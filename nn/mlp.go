@@ -153,10 +153,12 @@ func (m *MLP) Forward(v, x *Tensor, t []float64) {
 	m.in.Resize(B, c.Dim+c.TimeDim)
 	m.embed.Forward(&m.emb, t)
 	w := c.Dim + c.TimeDim
+	xd, emb := x.ToHost(), m.emb.ToHost()
 	for b := range B {
-		copy(m.in.Data[b*w:], x.Data[b*c.Dim:(b+1)*c.Dim])
-		copy(m.in.Data[b*w+c.Dim:], m.emb.Data[b*c.TimeDim:(b+1)*c.TimeDim])
+		copy(m.in.Data[b*w:], xd[b*c.Dim:(b+1)*c.Dim])
+		copy(m.in.Data[b*w+c.Dim:], emb[b*c.TimeDim:(b+1)*c.TimeDim])
 	}
+	m.in.HostChanged()
 	cur := &m.in
 	for k := range c.Layers {
 		m.pre[k].Resize(B, c.Hidden)
@@ -165,8 +167,12 @@ func (m *MLP) Forward(v, x *Tensor, t []float64) {
 		m.acts[k].Forward(&m.post[k], &m.pre[k])
 		cur = &m.post[k]
 	}
+	// m.flat shares v's memory; on a resident backend the result is in
+	// m.flat's device copy until it is fetched.
 	m.flat.setView(v.Data, B, c.Dim)
 	m.Layers[c.Layers].Forward(&m.flat, cur)
+	m.flat.ToHost()
+	v.HostChanged()
 }
 
 // Backward adds the parameter gradients for an output gradient dv (the
@@ -185,7 +191,8 @@ func (m *MLP) Backward(dx, dv *Tensor) {
 	}
 	m.ga.Resize(B, c.Hidden)
 	m.gb.Resize(B, c.Hidden)
-	m.flat.setView(dv.Data, B, c.Dim)
+	m.flat.setView(dv.ToHost(), B, c.Dim)
+	m.flat.HostChanged()
 	g, other := &m.ga, &m.gb
 	m.Layers[c.Layers].Backward(g, &m.flat)
 	for k := c.Layers - 1; k >= 0; k-- {
@@ -203,7 +210,9 @@ func (m *MLP) Backward(dx, dv *Tensor) {
 	m.gin.Resize(B, c.Dim+c.TimeDim)
 	m.Layers[0].Backward(&m.gin, g)
 	w := c.Dim + c.TimeDim
+	gin := m.gin.ToHost()
 	for b := range B {
-		copy(dx.Data[b*c.Dim:(b+1)*c.Dim], m.gin.Data[b*w:b*w+c.Dim])
+		copy(dx.Data[b*c.Dim:(b+1)*c.Dim], gin[b*w:b*w+c.Dim])
 	}
+	dx.HostChanged()
 }

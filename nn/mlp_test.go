@@ -48,16 +48,16 @@ func TestMLPGradient(t *testing.T) {
 		}
 		xr := f64(x.Data)
 		fwd := func() []float64 { return refMLP(ref, xr, ts, B, cfg) }
-		checkClose(t, "forward", v.Data, fwd(), fwdTol)
+		checkClose(t, "forward", v.ToHost(), fwd(), fwdTol)
 		r := randTensor(rng, 1, v.Shape...)
 		dx := NewTensor(x.Shape...)
 		ZeroGrad(m.Params())
 		m.Backward(dx, r)
 		loss := func() float64 { return dot(fwd(), r.Data) }
 		for _, p := range m.Params() {
-			checkGradSample(t, p.Name, p.Grad.Data, ref[p.Name], loss, 1000, rng)
+			checkGradSample(t, p.Name, p.Grad.ToHost(), ref[p.Name], loss, 1000, rng)
 		}
-		checkClose(t, "input", dx.Data, numGrad(xr, loss), gradTol)
+		checkClose(t, "input", dx.ToHost(), numGrad(xr, loss), gradTol)
 	})
 }
 

@@ -75,6 +75,11 @@ type stEntry struct {
 // leaves either the old file or the new one, never a torn one. Names must be
 // unique, non-empty and not "__metadata__".
 func WriteSafetensors(path string, tensors []NamedTensor, metadata map[string]string) (err error) {
+	for _, nt := range tensors {
+		if nt.Tensor != nil {
+			nt.Tensor.ToHost()
+		}
+	}
 	header, err := stHeader(tensors, metadata)
 	if err != nil {
 		return fmt.Errorf("nn: writing %s: %w", path, err)
@@ -421,7 +426,7 @@ func (s *Safetensors) CopyInto(params []*Param) error {
 			}
 			return fmt.Errorf("%w: tensor %q has shape %v, want %v", ErrSafetensors, p.Name, t.Shape, p.Value.Shape)
 		}
-		for j, v := range t.Data {
+		for j, v := range t.ToHost() {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return fmt.Errorf("%w: tensor %q: value %v at index %d (of %d, shape %v); weights must be finite",
 					ErrSafetensors, p.Name, v, j, len(t.Data), t.Shape)
@@ -431,6 +436,7 @@ func (s *Safetensors) CopyInto(params []*Param) error {
 	}
 	for i, p := range params {
 		copy(p.Value.Data, src[i].Data)
+		p.Value.HostChanged()
 	}
 	return nil
 }

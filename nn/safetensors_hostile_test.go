@@ -80,7 +80,7 @@ func TestDecodeSafetensorsMatchesRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Tensor{})); d != "" {
 		t.Errorf("DecodeSafetensors differs from ReadSafetensors (-read +decode):\n%s", d)
 	}
 	_, err = DecodeSafetensors("embedded model", raw[:len(raw)-1])

@@ -114,7 +114,7 @@ func TestSafetensorsRefusals(t *testing.T) {
 	if err == nil || !errors.Is(err, ErrSafetensors) || !strings.Contains(err.Error(), `"in_conv.weight"`) {
 		t.Errorf("loading Base 8 weights into Base 4: error %v", err)
 	}
-	checkClose(t, "unchanged after a refused load", other.Params()[0].Value.Data, f64(before.Data), 0)
+	checkClose(t, "unchanged after a refused load", other.Params()[0].Value.ToHost(), f64(before.Data), 0)
 
 	// A missing tensor, named.
 	s, err := ReadSafetensors(path)
@@ -159,7 +159,7 @@ func TestSafetensorsRefusals(t *testing.T) {
 		t.Fatalf("Load: %v, metadata %v", err, meta)
 	}
 	for i, p := range same2.Params() {
-		checkClose(t, p.Name, p.Value.Data, f64(net.Params()[i].Value.Data), 0)
+		checkClose(t, p.Name, p.Value.ToHost(), f64(net.Params()[i].Value.Data), 0)
 	}
 }
 

@@ -11,6 +11,28 @@ import "fmt"
 type Tensor struct {
 	Shape []int
 	Data  []float32
+
+	// dev is the copy a resident backend keeps on its device (resident.go);
+	// nil on host backends. A tensor made by Reshape has base set instead
+	// and shares its base's copy.
+	dev  deviceCopy
+	base *Tensor
+}
+
+// Reshape returns a tensor of the given shape over the same elements: it
+// shares t's memory and, on a resident backend, t's device copy, so that
+// either can be passed to layers and both stay consistent (a flattening
+// of NCHW activations for a Linear layer, say). It panics unless the shape
+// holds exactly t.Len() elements.
+func (t *Tensor) Reshape(shape ...int) *Tensor {
+	if numel(shape) != len(t.Data) {
+		panic(fmt.Sprintf("nn: cannot reshape %v (%d elements) to %v", t.Shape, len(t.Data), shape))
+	}
+	b := t
+	if t.base != nil {
+		b = t.base
+	}
+	return &Tensor{Shape: append([]int(nil), shape...), Data: t.Data, base: b}
 }
 
 // NewTensor returns a zeroed tensor of the given shape. It panics if a
@@ -39,13 +61,24 @@ func (t *Tensor) Resize(shape ...int) {
 	t.Shape = append(t.Shape[:0], shape...)
 }
 
-// Zero sets every element to zero.
-func (t *Tensor) Zero() { clear(t.Data) }
+// Zero sets every element to zero, on the host and in a resident backend's
+// copy.
+func (t *Tensor) Zero() {
+	if t.base != nil {
+		t.base.Zero()
+		return
+	}
+	clear(t.Data)
+	if t.dev != nil {
+		t.dev.zero(t)
+	}
+}
 
 // CopyFrom copies src's shape and data into t, reusing t's storage when possible.
 func (t *Tensor) CopyFrom(src *Tensor) {
 	t.Resize(src.Shape...)
-	copy(t.Data, src.Data)
+	copy(t.Data, src.ToHost())
+	t.HostChanged()
 }
 
 // Clone returns a deep copy of t.

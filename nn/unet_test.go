@@ -123,7 +123,7 @@ func TestUNetGradient(t *testing.T) {
 		}
 		xr := f64(x.Data)
 		fwd := func() []float64 { return refUNet(ref, xr, ts, B, H, W, cfg) }
-		checkClose(t, "forward", v.Data, fwd(), fwdTol)
+		checkClose(t, "forward", v.ToHost(), fwd(), fwdTol)
 
 		r := randTensor(rng, 1, v.Shape...)
 		dx := NewTensor(x.Shape...)
@@ -131,9 +131,9 @@ func TestUNetGradient(t *testing.T) {
 		n.Backward(dx, r)
 		loss := func() float64 { return dot(fwd(), r.Data) }
 		for _, p := range n.Params() {
-			checkGradSample(t, p.Name, p.Grad.Data, ref[p.Name], loss, 20, rng)
+			checkGradSample(t, p.Name, p.Grad.ToHost(), ref[p.Name], loss, 20, rng)
 		}
-		checkClose(t, "input", dx.Data, numGrad(xr, loss), gradTol)
+		checkClose(t, "input", dx.ToHost(), numGrad(xr, loss), gradTol)
 	})
 }
 
@@ -153,7 +153,7 @@ func TestUNetBatchResize(t *testing.T) {
 		n.Forward(v, x, ts)
 		w := NewTensor(x.Shape...)
 		NewUNet(cfg, newRand(9)).Forward(w, x, ts)
-		if d := cmp.Diff(w.Data, v.Data); d != "" {
+		if d := cmp.Diff(w.ToHost(), v.ToHost()); d != "" {
 			t.Fatalf("batch %d, %d×%d: reused buffers differ from a fresh net:\n%s", s.B, s.H, s.H, d)
 		}
 	}

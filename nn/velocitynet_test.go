@@ -84,7 +84,7 @@ func TestVelocityNetGradient(t *testing.T) {
 		}
 		xr := f64(x.Data)
 		fwd := func() []float64 { return refVelocityNet(ref, xr, ts, B, H, W, cfg.Base, cfg.TimeDim, cfg.Groups) }
-		checkClose(t, "forward", v.Data, fwd(), fwdTol)
+		checkClose(t, "forward", v.ToHost(), fwd(), fwdTol)
 
 		r := randTensor(rng, 1, v.Shape...)
 		dx := NewTensor(x.Shape...)
@@ -92,17 +92,17 @@ func TestVelocityNetGradient(t *testing.T) {
 		n.Backward(dx, r)
 		loss := func() float64 { return dot(fwd(), r.Data) }
 		for _, p := range n.Params() {
-			checkGradSample(t, p.Name, p.Grad.Data, ref[p.Name], loss, 40, rng)
+			checkGradSample(t, p.Name, p.Grad.ToHost(), ref[p.Name], loss, 40, rng)
 		}
-		checkClose(t, "input", dx.Data, numGrad(xr, loss), gradTol)
+		checkClose(t, "input", dx.ToHost(), numGrad(xr, loss), gradTol)
 
 		// InputGradient: the same input gradient, parameter gradients
 		// untouched.
 		before := n.Params()[4].Grad.Clone()
 		dx2 := NewTensor(x.Shape...)
 		n.InputGradient(dx2, r)
-		checkClose(t, "InputGradient", dx2.Data, f64(dx.Data), 1e-6)
-		checkClose(t, "grads after InputGradient", n.Params()[4].Grad.Data, f64(before.Data), 0)
+		checkClose(t, "InputGradient", dx2.ToHost(), f64(dx.Data), 1e-6)
+		checkClose(t, "grads after InputGradient", n.Params()[4].Grad.ToHost(), f64(before.Data), 0)
 	})
 }
 
@@ -124,6 +124,8 @@ func TestVelocityNetBatchResize(t *testing.T) {
 		fresh := NewVelocityNet(cfg, newRand(9))
 		w := NewTensor(x.Shape...)
 		fresh.Forward(w, x, ts)
+		v.ToHost()
+		w.ToHost()
 		for i := range v.Data {
 			if v.Data[i] != w.Data[i] {
 				t.Fatalf("batch %d: v[%d] = %g, a fresh net gives %g", B, i, v.Data[i], w.Data[i])
