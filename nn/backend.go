@@ -93,7 +93,24 @@ var registry = struct {
 	m       map[string]Backend
 	prefer  string // the default when EnvBackend is unset
 	prefPri int
+	chosen  string // set by UseBackend; overrides both
 }{m: map[string]Backend{}}
+
+// UseBackend makes DefaultBackend return the registered backend called
+// name from now on, whatever $WINDROSE_NN_BACKEND says (a command line's
+// -backend flag); the empty name restores the default choice. It returns
+// GetBackend's error for a name that is not built in.
+func UseBackend(name string) error {
+	if name != "" {
+		if _, err := GetBackend(name); err != nil {
+			return err
+		}
+	}
+	registry.Lock()
+	registry.chosen = name
+	registry.Unlock()
+	return nil
+}
 
 // Register adds b to the registry under b.Name(). A backend registered with a
 // higher priority becomes the default (cpu registers with 0; a backend chosen
@@ -140,12 +157,19 @@ func GetBackend(name string) (Backend, error) {
 	return b, nil
 }
 
-// DefaultBackend returns the backend named by $WINDROSE_NN_BACKEND when it is
-// set, else the registered backend with the highest priority: "cpu" in the
+// DefaultBackend returns the backend chosen by UseBackend, else the one
+// named by $WINDROSE_NN_BACKEND when it is set, else the registered backend with the highest priority: "cpu" in the
 // default build, "openblas" when built with -tags openblas. It panics if the
 // environment names a backend that is not built in, since silently running
 // on another backend would make benchmarks lie.
 func DefaultBackend() Backend {
+	registry.RLock()
+	chosen := registry.chosen
+	registry.RUnlock()
+	if chosen != "" {
+		b, _ := GetBackend(chosen)
+		return b
+	}
 	if name := os.Getenv(EnvBackend); name != "" {
 		b, err := GetBackend(name)
 		if err != nil {

@@ -106,3 +106,20 @@ func TestInit(t *testing.T) {
 		}
 	}
 }
+
+func TestUseBackend(t *testing.T) {
+	t.Cleanup(func() { UseBackend("") })
+	t.Setenv(EnvBackend, "no-such-backend")
+	if err := UseBackend("cpu"); err != nil {
+		t.Fatal(err)
+	}
+	if b := DefaultBackend(); b.Name() != "cpu" {
+		t.Errorf("after UseBackend(cpu), DefaultBackend() = %s", b.Name())
+	}
+	if err := UseBackend("no-such-backend"); err == nil || !strings.Contains(err.Error(), `"no-such-backend"`) {
+		t.Errorf("UseBackend of an unknown name: %v", err)
+	}
+	if b := DefaultBackend(); b.Name() != "cpu" {
+		t.Errorf("a refused UseBackend changed the choice to %s", b.Name())
+	}
+}

@@ -75,8 +75,12 @@ func runEval(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&f.batch, "batch", 128, "training batch size (with -train)")
 	fs.Float64Var(&f.lr, "lr", 2e-3, "peak learning rate (with -train)")
 	fs.Uint64Var(&f.seed, "seed", 1, "training seed (with -train)")
+	backend := backendFlag(fs)
 	file, given, err := parseEvalFlags(fs, args, stdout)
 	if err != nil {
+		return err
+	}
+	if err := useBackend(*backend); err != nil {
 		return err
 	}
 	if f.train != "" {

@@ -100,8 +100,12 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) (err error)
 	fs.StringVar(&f.npy, "npy", "", "also write all the images to this .npy `file` (uint8 [N,28,28]), batch by batch")
 	fs.StringVar(&f.trajectory, "trajectory", "", "PNG `file` of x_t at 6 times for the first 8 samples")
 	fs.IntVar(&f.batch, "batch", flowmatch.DefaultSampleSettings().Batch, "samples integrated together")
+	backend := backendFlag(fs)
 	given, err := parseFlags(fs, args, stdout)
 	if err != nil {
+		return err
+	}
+	if err := useBackend(*backend); err != nil {
 		return err
 	}
 	if f.cols < 1 {

@@ -108,8 +108,12 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.loss, "loss", "", "loss: `mse` or reference (default: the preset's)")
 	fs.Uint64Var(&f.seed, "seed", 0, "random `seed` of weights, data order and noise")
 	fs.IntVar(&f.limit, "limit", 0, "train on the first `N` images only (default: all 60,000)")
+	backend := backendFlag(fs)
 	given, err := parseFlags(fs, args, stdout)
 	if err != nil {
+		return err
+	}
+	if err := useBackend(*backend); err != nil {
 		return err
 	}
 
