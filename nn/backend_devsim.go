@@ -12,8 +12,9 @@ import (
 // without one. It is a resident backend (resident.go) whose "device" is
 // separate host memory: every operation reads and writes only the device
 // copies, through the CPU backend, and whenever a device copy becomes the
-// newer one it overwrites the tensor's Data with NaN. A layer, optimiser,
-// file writer or trainer that reads Data without ToHost therefore sees NaN,
+// newer one it overwrites the tensor's Data with poison (NaN and −1e30). A
+// layer, optimiser, file writer or trainer that reads Data without ToHost
+// therefore sees garbage,
 // and one that writes Data without HostChanged computes with stale device
 // data: running the test suite under this build (it registers above cpu, so
 // it is the default) checks that everything above the Backend interface
@@ -32,10 +33,16 @@ func newDevsim() *devsim {
 	m := &simMemory{bufs: map[uintptr][]float32{}}
 	d := &devsim{mem: m, cpu: &cpuBackend{name: "devsim", gemm: gemm.Implementation{}, serial: gemm.Implementation{Threads: 1}}}
 	d.r.mem = m
+	// The poison alternates NaN, which every arithmetic use propagates,
+	// with −1e30, which every comparison notices (a NaN compares false, so
+	// a test written as "fail if error > tol" would pass on it).
 	d.r.onDeviceNewer = func(t *Tensor) {
 		nan := float32(math.NaN())
 		for i := range t.Data {
 			t.Data[i] = nan
+			if i%2 == 1 {
+				t.Data[i] = -1e30
+			}
 		}
 	}
 	return d

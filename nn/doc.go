@@ -30,11 +30,23 @@
 // Layers hold no arithmetic: they call a Backend, which computes whole
 // operations (a convolution, a GroupNorm, an AdamW step). Backends register
 // themselves by name: "cpu" (pure Go, the products on nn/gemm's AVX2/FMA
-// GEMM) in every build, and "openblas" (cgo, products on OpenBLAS) with
-// -tags openblas, where it becomes the default. DefaultBackend honours
+// GEMM) in every build, "openblas" (cgo, products on OpenBLAS) with
+// -tags openblas and "cuda" (an NVIDIA GPU) with -tags cuda, where each
+// becomes the default. DefaultBackend honours UseBackend, then
 // $WINDROSE_NN_BACKEND; each layer and VelocityNet's Config can name one.
 // The exported API is the same in every build, and one test body runs on
 // every backend that is built.
+//
+// A backend may compute in memory of its own: "cuda" (-tags cuda, through
+// gorgonia.org/cu) keeps every tensor it touches on the GPU, so weights,
+// activations, gradients and optimiser moments stay there from one step to
+// the next. Host code then follows two rules: call Tensor.ToHost before
+// reading Data that a backend wrote, and Tensor.HostChanged after writing
+// Data that a backend has seen. Both cost nothing on the CPU backends. Every
+// layer, AdamW, EMA, the safetensors functions and package flowmatch keep
+// them; the test-only backend "devsim" (-tags devsim) checks that they do
+// by overwriting host copies with NaN whenever the "device" copy is newer.
+// A program built with -tags cuda needs an NVIDIA driver and GPU to start.
 //
 // The CPU backend lowers convolutions to GEMM, by Winograd's F(2×2, 3×3)
 // for the same-size 3×3 convolutions (forward and input gradient: 2.25

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 )
 
@@ -20,8 +21,8 @@ import (
 // resident backend has seen. Layers, AdamW, EMA, safetensors and flowmatch
 // follow the rules at every point where they touch Data; the test-only
 // backend "devsim" (build tag devsim) checks that they do, by keeping its
-// "device" copies in separate host memory and overwriting Data with NaN
-// whenever the device copy is the newer one.
+// "device" copies in separate host memory and overwriting Data with poison
+// (NaN and −1e30) whenever the device copy is the newer one.
 
 // ToHost makes t.Data current: when a resident backend holds a newer copy
 // of t on its device, it is copied to Data. It returns t.Data.
@@ -91,6 +92,17 @@ const (
 	deviceNewer                 // Data is stale
 )
 
+// release frees the device buffer; it runs after the tensor that held it
+// became unreachable.
+func (d *devBuf) release() {
+	d.r.mu.Lock()
+	defer d.r.mu.Unlock()
+	if d.n > 0 {
+		d.r.mem.free(d.ptr, d.n)
+		d.ptr, d.n = 0, 0
+	}
+}
+
 func (d *devBuf) toHost(t *Tensor) {
 	d.r.mu.Lock()
 	defer d.r.mu.Unlock()
@@ -142,6 +154,9 @@ func (r *residency) buf(t *Tensor) *devBuf {
 	if t.dev == nil {
 		d := &devBuf{r: r, state: hostNewer}
 		t.dev = d
+		// The device memory goes when the tensor does: layers and
+		// trainers drop tensors as Go values, never through a Free.
+		runtime.AddCleanup(t, (*devBuf).release, d)
 		return d
 	}
 	d, ok := t.dev.(*devBuf)

@@ -2,7 +2,9 @@ package nn
 
 import (
 	"math"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -103,4 +105,26 @@ func mustPanicNN(t *testing.T, f func()) {
 		}
 	}()
 	f()
+}
+
+// TestResidencyFreesWithTensor: the device buffer of a tensor that is no
+// longer reachable is freed (by a runtime cleanup), without a Free call.
+func TestResidencyFreesWithTensor(t *testing.T) {
+	m := &mapMemory{bufs: map[uintptr][]float32{}}
+	r := &residency{mem: m}
+	func() {
+		x := NewTensor(4)
+		r.in(x)
+	}()
+	for i := 0; i < 50; i++ {
+		runtime.GC()
+		r.mu.Lock()
+		n := len(m.bufs)
+		r.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("device buffers of a dropped tensor still allocated: %d", len(m.bufs))
 }

@@ -59,23 +59,25 @@ func TestTorchParity(t *testing.T) {
 
 		v := NewTensor(xt.Shape...)
 		net.Forward(v, xt, ts)
+		v.ToHost()
 		// The bound: 1e-4 absolute on the output (|v| ≲ 1 here).
 		var worst float64
 		for i := range v.Data {
 			worst = math.Max(worst, math.Abs(float64(v.Data[i]-vWant.Data[i])))
 		}
 		t.Logf("forward: max |v_go − v_torch| = %.3g", worst)
-		if worst > 1e-4 {
+		if !(worst <= 1e-4) {
 			t.Errorf("forward: max |v_go − v_torch| = %.3g > 1e-4", worst)
 		}
 
 		// The loss and its gradient, from our v, against PyTorch's.
 		dv := NewTensor(v.Shape...)
 		loss := referenceLoss(dv.Data, v.Data, u.Data, ts)
-		if lw := float64(golden(t, batch, "loss").Data[0]); math.Abs(loss-lw) > 1e-5*lw {
+		dv.HostChanged()
+		if lw := float64(golden(t, batch, "loss").Data[0]); !(math.Abs(loss-lw) <= 1e-5*lw) {
 			t.Errorf("loss %.8g, PyTorch %.8g", loss, lw)
 		}
-		if e := relErr(dv.Data, golden(t, batch, "dv").Data); e > 1e-3 {
+		if e := relErr(dv.ToHost(), golden(t, batch, "dv").Data); !(e <= 1e-3) {
 			t.Errorf("dL/dv: relative error %.3g", e)
 		}
 
@@ -90,15 +92,15 @@ func TestTorchParity(t *testing.T) {
 		grads := readGolden(t, "velocitynet_grads.safetensors")
 		var worstG float64
 		for _, p := range net.Params() {
-			e := relErr(p.Grad.Data, golden(t, grads, p.Name).Data)
+			e := relErr(p.Grad.ToHost(), golden(t, grads, p.Name).Data)
 			worstG = math.Max(worstG, e)
-			if e > 1e-3 {
+			if !(e <= 1e-3) {
 				t.Errorf("%s: gradient relative error %.3g > 1e-3", p.Name, e)
 			}
 		}
-		e := relErr(dx.Data, golden(t, batch, "dxt").Data)
+		e := relErr(dx.ToHost(), golden(t, batch, "dxt").Data)
 		t.Logf("gradients: worst parameter relative error %.3g, input %.3g", worstG, e)
-		if e > 1e-3 {
+		if !(e <= 1e-3) {
 			t.Errorf("input gradient: relative error %.3g > 1e-3", e)
 		}
 	})
@@ -124,12 +126,13 @@ func TestTorchParityUNet(t *testing.T) {
 		}
 		v := NewTensor(x.Shape...)
 		net.Forward(v, x, ts)
+		v.ToHost()
 		var worst float64
 		for i := range v.Data {
 			worst = math.Max(worst, math.Abs(float64(v.Data[i]-vWant.Data[i])))
 		}
 		t.Logf("forward: max |v_go − v_torch| = %.3g", worst)
-		if worst > 1e-4 {
+		if !(worst <= 1e-4) {
 			t.Errorf("forward: max |v_go − v_torch| = %.3g > 1e-4", worst)
 		}
 		dx := NewTensor(x.Shape...)
@@ -138,15 +141,15 @@ func TestTorchParityUNet(t *testing.T) {
 		grads := readGolden(t, "unet_grads.safetensors")
 		var worstG float64
 		for _, p := range net.Params() {
-			e := relErr(p.Grad.Data, golden(t, grads, p.Name).Data)
+			e := relErr(p.Grad.ToHost(), golden(t, grads, p.Name).Data)
 			worstG = math.Max(worstG, e)
-			if e > 1e-4 {
+			if !(e <= 1e-4) {
 				t.Errorf("%s: gradient relative error %.3g > 1e-4", p.Name, e)
 			}
 		}
-		e := relErr(dx.Data, golden(t, batch, "dx").Data)
+		e := relErr(dx.ToHost(), golden(t, batch, "dx").Data)
 		t.Logf("gradients: worst parameter relative error %.3g, input %.3g", worstG, e)
-		if e > 1e-4 {
+		if !(e <= 1e-4) {
 			t.Errorf("input gradient: relative error %.3g > 1e-4", e)
 		}
 	})
