@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The recipe study of docs/flowmatch.md ("What buys quality"): each recipe
+# choice added alone to the previous default (-preset small), at the budget of
+# 15 minutes of an otherwise idle 2-core machine, counted in training steps so
+# that a run's result does not depend on what else the machine is doing.
+#
+#   bash bench/recipe_study/run.sh OUTDIR ROW [ROW ...]
+#
+# Each ROW trains, exports the EMA weights, samples 10,000 images with the
+# default sampler (rk4, 5 steps) from noise seed 123 and scores them with
+# windrose eval; the lines of every step go to OUTDIR/ROW.log and one summary
+# line per row to OUTDIR/results.txt.
+set -euo pipefail
+out=$1; shift
+mkdir -p "$out"
+bin=$out/windrose
+go build -o "$bin" ./cmd/windrose
+
+# Steps for 15 idle minutes at the quietly measured speeds (2026-12-04 16:05
+# UTC, `windrose train -minutes 0.75`, nothing else running): the small
+# network at batch 32, 391 images/s (11,000 steps); the U-Net at batch 32,
+# 127 images/s (3,584 steps); the U-Net at batch 64, 126 images/s (1,772).
+small=11000
+seed=${SEED:-0}
+for row in "$@"; do
+	case $row in
+	small)    args=(-preset small -steps $small) ;;
+	logitnorm) args=(-preset small -steps $small -times logit-normal) ;;
+	sigma0)   args=(-preset small -steps $small -sigma-min 0) ;;
+	ot)       args=(-preset small -steps $small -ot) ;;
+	clip)     args=(-preset small -steps $small -clip 1) ;;
+	batch64)  args=(-preset small -steps 5500 -batch 64 -lr 2e-3) ;;
+	unet)     args=(-preset small -steps 3584 -arch unet) ;;
+	default)  args=(-preset default -steps 1772) ;;
+	*) echo "unknown row $row" >&2; exit 2 ;;
+	esac
+	name=$row-s$seed
+	log=$out/$name.log
+	start=$(date -u +%H:%M)
+	echo "== $name: windrose train ${args[*]} -minutes 0 -seed $seed" | tee "$log"
+	"$bin" train "${args[@]}" -minutes 0 -seed "$seed" -every 5m \
+		-out "$out/$name.safetensors" -export "$out/$name-model.safetensors" >>"$log" 2>&1
+	"$bin" sample -ckpt "$out/$name-model.safetensors" -n 10000 -seed 123 -npy "$out/$name.npy" >>"$log" 2>&1
+	"$bin" eval "$out/$name.npy" >>"$log" 2>&1
+	fid=$(tail -n 1 "$log")
+	echo "$name  ${args[*]}  seed $seed  $start-$(date -u +%H:%M) UTC  load $(cut -d' ' -f1-3 /proc/loadavg)  $fid" | tee -a "$out/results.txt"
+done
