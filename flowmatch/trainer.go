@@ -401,43 +401,14 @@ func (t *Trainer) step(b int) (loss, lr float64) {
 	nn.ZeroGrad(t.net.Params())
 	t.net.Backward(nil, &t.dv)
 	if t.cfg.ClipNorm > 0 {
-		clipGradNorm(t.net.Params(), t.cfg.ClipNorm)
+		// On the network's backend: on a GPU the gradients stay there.
+		nn.ClipGradNorm(t.net.Params(), t.cfg.ClipNorm, nil)
 	}
 	lr = t.cfg.LearningRate(t.st.step, t.st.horizon)
 	t.opt.LR = lr
 	t.opt.Step()
 	t.ema.Update(t.net.Params())
 	return loss, lr
-}
-
-// clipGradNorm scales the gradients of ps by max/(‖g‖ + 1e-6) when that is
-// below 1, ‖g‖ the Euclidean norm of all of them together, as PyTorch's
-// torch.nn.utils.clip_grad_norm_ does (its 1e-6 included). The norm is
-// summed in float64, in a fixed order, so that clipping is deterministic.
-func clipGradNorm(ps []*nn.Param, maxNorm float64) float64 {
-	var ss float64
-	for _, p := range ps {
-		if p.Grad == nil {
-			continue
-		}
-		for _, g := range p.Grad.ToHost() {
-			ss += float64(g) * float64(g)
-		}
-	}
-	norm := math.Sqrt(ss)
-	if c := maxNorm / (norm + 1e-6); c < 1 {
-		cf := float32(c)
-		for _, p := range ps {
-			if p.Grad == nil {
-				continue
-			}
-			for i := range p.Grad.Data {
-				p.Grad.Data[i] *= cf
-			}
-			p.Grad.HostChanged()
-		}
-	}
-	return norm
 }
 
 // advance moves the run's position past a step of b images.

@@ -82,6 +82,13 @@ type Backend interface {
 
 	// Lerp computes dst = decay·dst + (1 − decay)·src, the EMA update.
 	Lerp(dst, src *Tensor, decay float32)
+
+	// SumSquares returns Σ x² over every element of every tensor of xs,
+	// accumulated in float64: the squared norm of a model's gradient,
+	// which clipping needs without moving the gradient off the device.
+	SumSquares(xs []*Tensor) float64
+	// Scale computes x = c·x element-wise.
+	Scale(x *Tensor, c float32)
 }
 
 // EnvBackend is the environment variable that, when set to a registered

@@ -99,6 +99,8 @@ const (
 	kSinusoidal
 	kAdamW
 	kLerp
+	kSumSq
+	kScale
 	numKernels
 )
 
@@ -130,6 +132,8 @@ var cudaKernels = [numKernels]struct{ name, params string }{
 	kSinusoidal:          {"sinusoidal", "pppii"},
 	kAdamW:               {"adamw", "ppppiffffff"},
 	kLerp:                {"lerp", "ppif"},
+	kSumSq:               {"sumsq", "ppii"},
+	kScale:               {"scale", "pif"},
 }
 
 // Scratch buffers of the backend, by use. Buffers used in the same
@@ -141,6 +145,7 @@ const (
 	scrSplitK        // split-K partial products
 	scrPart          // GroupNormBackward's per-(sample, channel) sums
 	scrTimes         // SinusoidalEmbedding's times and frequencies (float64)
+	scrSumSq         // SumSquares's per-tensor sums (float64)
 	numScratch
 )
 

@@ -183,6 +183,22 @@ func (d *devsim) AdamW(p, g, m, v *Tensor, decay, beta1, beta2, step, bc2sqrt, e
 	d.cpu.AdamW(d.inout(p), G, d.inout(m), d.inout(v), decay, beta1, beta2, step, bc2sqrt, eps)
 }
 
+func (d *devsim) SumSquares(xs []*Tensor) float64 {
+	d.r.mu.Lock()
+	defer d.r.mu.Unlock()
+	views := make([]*Tensor, len(xs))
+	for i, x := range xs {
+		views[i] = d.in(x)
+	}
+	return d.cpu.SumSquares(views)
+}
+
+func (d *devsim) Scale(x *Tensor, c float32) {
+	d.r.mu.Lock()
+	defer d.r.mu.Unlock()
+	d.cpu.Scale(d.inout(x), c)
+}
+
 func (d *devsim) Lerp(dst, src *Tensor, decay float32) {
 	d.r.mu.Lock()
 	defer d.r.mu.Unlock()

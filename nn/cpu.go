@@ -170,6 +170,27 @@ func (c *cpuBackend) Lerp(dst, src *Tensor, decay float32) {
 	})
 }
 
+// SumSquares sums in one fixed order, tensor by tensor and element by
+// element, so that its result does not depend on the number of cores.
+func (c *cpuBackend) SumSquares(xs []*Tensor) float64 {
+	var ss float64
+	for _, x := range xs {
+		for _, v := range x.Data {
+			ss += float64(v) * float64(v)
+		}
+	}
+	return ss
+}
+
+func (c *cpuBackend) Scale(x *Tensor, s float32) {
+	xd := x.Data
+	parallelFor(len(xd), elemGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			xd[i] *= s
+		}
+	})
+}
+
 // grainFor returns the parallelFor grain for items of n elements each.
 func grainFor(n int) int {
 	if n >= elemGrain {

@@ -610,6 +610,32 @@ extern "C" __global__ void adamw(float* __restrict__ p, float* __restrict__ m, f
 	}
 }
 
+// sumsq: out[slot] = Σ x[i]² over the n elements, in double, one block of
+// RB threads per tensor: thread t sums i = t, t+RB, ..., then block_sum2
+// adds the threads' sums in its fixed order (gradient-norm clipping).
+extern "C" __global__ void __launch_bounds__(RB) sumsq(double* __restrict__ out,
+	const float* __restrict__ x, i64 n, i64 slot)
+{
+	__shared__ double sh[2 * RB];
+	double s = 0.0;
+	for (i64 i = threadIdx.x; i < n; i += RB) {
+		const double v = (double)x[i];
+		s += v * v;
+	}
+	double tot, unused;
+	block_sum2(sh, s, 0.0, &tot, &unused);
+	if (threadIdx.x == 0)
+		out[slot] = tot;
+}
+
+// scale: x = x·c, rounded as the CPU backend.
+extern "C" __global__ void scale(float* __restrict__ x, i64 n, double c_)
+{
+	const float c = (float)c_;
+	for (i64 i = grid_start(); i < n; i += grid_step())
+		x[i] = __fmul_rn(x[i], c);
+}
+
 // lerp: dst = dst·decay + src·(1 − decay), rounded as the CPU backend.
 extern "C" __global__ void lerp(float* __restrict__ dst, const float* __restrict__ src, i64 n, double decay_)
 {

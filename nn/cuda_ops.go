@@ -430,6 +430,41 @@ func (c *cudaBackend) AdamW(p, g, m, v *Tensor, decay, beta1, beta2, step, bc2sq
 		argF(decay), argF(beta1), argF(beta2), argF(step), argF(bc2sqrt), argF(eps))
 }
 
+// SumSquares runs one block per tensor, each writing its sum (in double)
+// to a slot of a scratch array, and adds the slots on the host in order:
+// one copy to the host for all the tensors.
+func (c *cudaBackend) SumSquares(xs []*Tensor) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	defer c.enter("SumSquares")()
+	ptrs := make([]uintptr, len(xs))
+	for i, x := range xs {
+		ptrs[i] = c.r.in(x)
+	}
+	out := c.getScratch(scrSumSq, 2*len(xs)) // in float32 units
+	c.r.mem.zero(out, 2*len(xs))
+	for i, x := range xs {
+		if n := len(x.Data); n > 0 {
+			c.launch(kSumSq, 1, 1, 1, reduceBlock, argP(out), argP(ptrs[i]), argI(n), argI(i))
+		}
+	}
+	sums := make([]float64, len(xs))
+	c.r.mem.download(unsafe.Slice((*float32)(unsafe.Pointer(&sums[0])), 2*len(sums)), out)
+	var ss float64
+	for _, s := range sums {
+		ss += s
+	}
+	return ss
+}
+
+func (c *cudaBackend) Scale(x *Tensor, s float32) {
+	defer c.enter("Scale")()
+	xp := c.r.inout(x)
+	n := len(x.Data)
+	c.launchElems(kScale, n, argP(xp), argI(n), argF(s))
+}
+
 func (c *cudaBackend) Lerp(dst, src *Tensor, decay float32) {
 	defer c.enter("Lerp")()
 	sp := c.r.in(src)
