@@ -8,9 +8,19 @@ import "github.com/windrose/windrose/nn/gemm/openblas"
 // OpenBLAS's sgemm (through cgo and gonum.org/v1/netlib) for every product;
 // it registers above "cpu", so it becomes the default of such a build.
 // Everything around the products (im2col, GroupNorm, the element-wise
-// kernels) is the same code as "cpu".
+// kernels) is the same code as "cpu", and so is the parallelism: the
+// convolutions run sample-parallel, one worker per core, each calling a
+// single-threaded OpenBLAS.
+//
+// OpenBLAS is therefore set to one thread for the whole process. Left to
+// thread each product itself, as this backend once did, it spent 6.6 times
+// the CPU time per training image of its single-threaded self beside
+// another busy process (docs/benchmarks.md, "The OpenBLAS build"): its
+// worker threads spin while they wait for work, on cores the Go workers
+// also want.
 func init() {
 	if openblas.Available {
-		Register(&cpuBackend{name: "openblas", gemm: openblas.Implementation{}}, 10)
+		openblas.SetThreads(1)
+		Register(&cpuBackend{name: "openblas", gemm: openblas.Implementation{}, serial: openblas.Implementation{}}, 10)
 	}
 }
