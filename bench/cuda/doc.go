@@ -36,11 +36,18 @@
 //
 //	bash bench/cuda/run.sh
 //
-// which runs the nn and flowmatch tests on the cuda backend (and stops if
-// they fail), this program, torch_cuda.py (the same measurements in eager
-// PyTorch, float32 with TF32 off, and the time to sample 10,000 images from
-// the shipped model's U-Net twin with RK4 in 5 steps), then
-// "windrose sample" on cuda (10,000 images) and cpu (1,000, scaled), and
-// prints a Markdown table of windrose beside PyTorch, also written to
-// $OUT/cuda_bench.md.
+// which runs nn's tests on the cuda backend (and stops if they fail), this
+// program with -sample-n 10000, torch_cuda.py (the same measurements in
+// eager PyTorch, float32 with TF32 off, and the time to sample 10,000 images
+// from the shipped model's U-Net twin with RK4 in 5 steps), then this
+// program on the cpu backend sampling 1,000 images (scaled by 10 for the
+// GPU's speed-up), and prints a Markdown table of windrose beside PyTorch,
+// also written to $OUT/cuda_bench.md.
+//
+// -sample-n N times what `windrose sample -n N` does (the model's EMA
+// weights, noise seed 123, RK4 with 5 steps in batches of 256, grey levels)
+// through the library, reading the model from -model
+// (models/mnist.safetensors): the device tool carries at most 64 MiB with
+// the working tree, too little for the windrose binary with its embedded
+// model beside the compressed test binary.
 package main

@@ -42,6 +42,9 @@ func main() {
 	warm := flag.Int("warmup", 3, "warm-up steps before each measurement")
 	jsonPath := flag.String("json", "", "also write the results to this JSON `file`")
 	quick := flag.Bool("quick", false, "smoke test: batches 8 (256) and 2 (64), 1 warm-up and 1 timed step, a small data set")
+	sampleN := flag.Int("sample-n", 0, "also time sampling this many images from -model, as windrose sample does (0: no sampling)")
+	sampleOnly := flag.Bool("sample-only", false, "time sampling only (with -sample-n), no training or forward measurements")
+	model := flag.String("model", "models/mnist.safetensors", "model `file` to sample (the shipped model, read from the repository)")
 	flag.Parse()
 	if err := nn.UseBackend(*backend); err != nil {
 		fmt.Fprintf(os.Stderr, "cudabench: -backend %s: %v\n(the cuda backend is in builds with -tags cuda only)\n", *backend, err)
@@ -72,6 +75,16 @@ func main() {
 		res["backend"], res["gomaxprocs"], res["gpu"], res["date"])
 
 	b := &bench{rng: rand.New(rand.NewPCG(0, 1)), steps: *steps, warm: *warm, res: res}
+	if *sampleN > 0 {
+		if err := b.sample(*model, *sampleN); err != nil {
+			fmt.Fprintln(os.Stderr, "cudabench:", err)
+			os.Exit(1)
+		}
+	}
+	if *sampleOnly {
+		b.writeJSON(*jsonPath)
+		return
+	}
 	b.data = make([]float32, nData*imgSize)
 	for i := range b.data {
 		b.data[i] = float32(2*b.rng.Float64() - 1) // random pixels: the cost does not depend on them
@@ -89,17 +102,23 @@ func main() {
 	b.train("unet", unet, mseLoss, []int{small, big})
 	b.forward("unet", unet, big)
 
-	if *jsonPath != "" {
-		out, err := json.MarshalIndent(res, "", " ")
-		if err == nil {
-			err = os.WriteFile(*jsonPath, append(out, '\n'), 0o644)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "cudabench:", err)
-			os.Exit(1)
-		}
-		fmt.Println("wrote", *jsonPath)
+	b.writeJSON(*jsonPath)
+}
+
+// writeJSON writes the results to path, if not empty.
+func (b *bench) writeJSON(path string) {
+	if path == "" {
+		return
 	}
+	out, err := json.MarshalIndent(b.res, "", " ")
+	if err == nil {
+		err = os.WriteFile(path, append(out, '\n'), 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cudabench:", err)
+		os.Exit(1)
+	}
+	fmt.Println("wrote", path)
 }
 
 // gpuName returns nvidia-smi's name and driver of the GPUs, or "".

@@ -3,16 +3,18 @@
 # built here (the device tool: command "bash bench/cuda/run.sh", carry
 # ["bench/cuda/out"]). It needs no Go toolchain, only python3 with torch.
 #
-#   1. the nn and flowmatch tests on the cuda backend (stops if they fail;
-#      SKIP_TESTS=1 skips them on a rerun)
+#   1. nn's tests on the cuda backend: the test body every backend runs
+#      (layers against float64 references and finite differences, parity
+#      with PyTorch, determinism) and the cuda backend's own; stops if they
+#      fail (SKIP_TESTS=1 skips them on a rerun)
 #   2. cudabench -backend cuda and torch_cuda.py: training and forward
-#      throughput, and PyTorch's sampling time for 10,000 images
-#   3. windrose sample on cuda (10,000 images) and cpu (1,000, scaled by 10)
+#      throughput, and sampling 10,000 images from the shipped model
+#   3. cudabench -backend cpu: sampling 1,000 images on this machine's CPU
+#      cores, scaled by 10, for the GPU's speed-up
 #   4. a Markdown table, printed and written to $OUT/cuda_bench.md
 #
 # Logs and JSON go to $OUT when set, else to bench/cuda/out. Each stage runs
-# under timeout: at most 9 minutes together when every stage runs out its
-# time (the device tool allows 10), about 3 when all goes well (an estimate).
+# under timeout, at most 9 minutes together (the device tool allows 10).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -20,30 +22,34 @@ BIN=$ROOT/bench/cuda/out
 LOG=${OUT:-$BIN}
 PY=${PYTHON:-python3}
 mkdir -p "$LOG"
-rm -f "$LOG"/{cudabench.json,torch_cuda.json,sample_cuda.txt,sample_cpu.txt,cuda_bench.md} # no stale results in the table
+rm -f "$LOG"/{cudabench.json,cudabench_cpu.json,torch_cuda.json,cuda_bench.md} # no stale results in the table
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 now() { date +%s.%N; }
 T_START=$(now)
 elapsed() { awk -v a="$T_START" -v b="$(now)" 'BEGIN{printf "%.0f", b-a}'; }
 
-for f in nn.test flowmatch.test windrose cudabench torch_velocitynet.py; do
+# The binaries come xz-compressed (the device tool's size limit); Python's
+# lzma unpacks them where xz is not installed.
+for f in nn.test cudabench; do
+	if [[ -e $BIN/$f.xz && ! -e $BIN/$f ]]; then
+		"$PY" -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$BIN/$f.xz" "$BIN/$f"
+	fi
+done
+for f in nn.test cudabench torch_velocitynet.py; do
 	if [[ ! -e $BIN/$f ]]; then
 		echo "run.sh: $BIN/$f missing: run bash bench/cuda/prepare.sh on the development machine and carry bench/cuda/out" >&2
 		exit 1
 	fi
 done
-# MNIST for the tests that train on it: the copy prepare.sh laid out as a
-# Go module cache (there is no Go here).
-export GOMODCACHE=$BIN/gomodcache
-chmod +x "$BIN"/nn.test "$BIN"/flowmatch.test "$BIN"/windrose "$BIN"/cudabench 2>/dev/null || true
+chmod +x "$BIN"/nn.test "$BIN"/cudabench
 GPU=$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1 || true)
 echo "== $(date -u '+%F %T UTC')  GPU: ${GPU:-none found}  CPUs: $(nproc)"
 
 # ---------------------------------------------------------------- 1. tests
 if [[ ${SKIP_TESTS:-0} != 1 ]]; then
 	: >"$LOG/tests.log"
-	for pkg in nn flowmatch; do
+	for pkg in nn; do
 		echo "== [$(elapsed)s] tests of $pkg (cuda build; log $LOG/tests.log)"
 		# test binaries run in their package directory, for testdata/
 		(cd "$pkg" && timeout -k 10 ${TEST_TIMEOUT:-120} "$BIN/$pkg.test" -test.v -test.count=1 \
@@ -65,26 +71,15 @@ fi
 
 # ---------------------------------------------------------------- 2. benchmarks
 echo "== [$(elapsed)s] cudabench -backend cuda"
-timeout -k 10 75 "$BIN/cudabench" -backend cuda -json "$LOG/cudabench.json" || echo "run.sh: cudabench failed (exit $?)"
+timeout -k 10 100 "$BIN/cudabench" -backend cuda -sample-n 10000 -json "$LOG/cudabench.json" || echo "run.sh: cudabench failed (exit $?)"
 echo "== [$(elapsed)s] torch_cuda.py"
 timeout -k 10 100 "$PY" bench/cuda/torch_cuda.py --ref-dir "$BIN" --json "$LOG/torch_cuda.json" \
 	--sample-model models/mnist.safetensors || echo "run.sh: torch_cuda.py failed (exit $?)"
 
-# ---------------------------------------------------------------- 3. sampling
-sample() { # backend n timeout
-	local t0 t1 rc
-	echo "== [$(elapsed)s] time windrose sample -backend $1 -n $2 -seed 123"
-	t0=$(now)
-	timeout -k 10 "$3" "$BIN/windrose" sample -backend "$1" -n "$2" -seed 123 \
-		-npy "$TMP/s_$1.npy" -out "$TMP/s_$1.png" >"$LOG/sample_$1.txt" 2>&1
-	rc=$?
-	t1=$(now)
-	cat "$LOG/sample_$1.txt"
-	awk -v a="$t0" -v b="$t1" -v rc="$rc" 'BEGIN{printf "process wall %.3f s (exit %d)\n", b-a, rc}' | tee -a "$LOG/sample_$1.txt"
-}
-sample cuda 10000 45
-sample cpu 1000 90
-echo "   (the cpu backend samples 1,000 images, scaled by 10 in the table)"
+# ---------------------------------------------------------------- 3. sampling on the CPU
+echo "== [$(elapsed)s] cudabench -backend cpu -sample-only -sample-n 1000"
+timeout -k 10 120 "$BIN/cudabench" -backend cpu -sample-only -sample-n 1000 -json "$LOG/cudabench_cpu.json" ||
+	echo "run.sh: cudabench on the cpu failed (exit $?)"
 
 # ---------------------------------------------------------------- 4. table
 echo "== [$(elapsed)s] table"
@@ -102,27 +97,7 @@ def load(name):
         return {}
 
 
-def go_duration(s):
-    unit = {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
-    parts = re.findall(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)", s)
-    return sum(float(v) * unit[u] for v, u in parts) if parts else None
-
-
-def sample_times(backend):
-    """(images, windrose's reported integration wall, the process's wall) of sample_<backend>.txt."""
-    try:
-        text = open(os.path.join(log, f"sample_{backend}.txt")).read()
-    except OSError:
-        return None, None, None
-    n = re.search(r"^(\d+) samples,", text, re.M)
-    m = re.search(r"wall (\S+) \(", text)
-    p = re.search(r"process wall ([\d.]+) s \(exit 0\)", text)
-    if not (n and m and p):
-        return None, None, None
-    return int(n.group(1)), go_duration(m.group(1)), float(p.group(1))
-
-
-w, t = load("cudabench.json"), load("torch_cuda.json")
+w, t, c = load("cudabench.json"), load("torch_cuda.json"), load("cudabench_cpu.json")
 fmt = lambda v, d=1: "—" if v is None else f"{v:,.{d}f}"
 rows = [
     ("VelocityNet training, batch 256 (img/s)", "vnet_train_b256_img_per_s"),
@@ -142,22 +117,20 @@ for name, k in rows:
     a, b = w.get(k), t.get(k)
     r = f"{a / b:.2f}" if a and b else "—"
     print(f"| {name} | {fmt(a)} | {fmt(b)} | {r} |")
-n_cu, cu, cu_proc = sample_times("cuda")
-n_cpu, cpu, cpu_proc = sample_times("cpu")
+n_cu, cu = w.get("sample_n"), w.get("sample_wall_s")
+n_cpu, cpu = c.get("sample_n"), c.get("sample_wall_s")
 ts, n_t = t.get("sample_wall_s"), t.get("sample_n")
-r = f"{cu / ts:.2f}" if cu and ts and n_cu == n_t else "—"
-print(f"| sampling {n_t or n_cu or '?':,} images, RK4 5 steps, batch 256 (s; lower is better) | {fmt(cu, 2)} "
-      f"| {fmt(ts, 2)} | {r} |")
+r = f"{ts / cu:.2f}" if cu and ts and n_cu == n_t else "—"
+print(f"| sampling {n_t or n_cu or 0:,} images, RK4 5 steps, batch 256 (s) | {fmt(cu, 2)} | {fmt(ts, 2)} | {r} |")
 print()
-print("Throughput rows: a ratio above 1 means windrose is faster; the sampling row is a time, so there a ratio "
-      "above 1 means windrose is slower. windrose's sampling time is the integration wall that `windrose sample` "
-      "reports (the process took " + (f"{cu_proc:.2f} s" if cu_proc else "?") + " in all); PyTorch's is its "
-      "sampling loop, noise to uint8 images on the host, with the model already loaded.")
+print("A ratio above 1 means windrose is faster (for the sampling row: PyTorch's time over windrose's). "
+      "Sampling, on both sides: noise to uint8 images on the host, the model already loaded; mean grey level "
+      f"windrose {w.get('sample_mean_grey', float('nan')):.3f}, PyTorch {t.get('sample_mean_grey', float('nan')):.3f}.")
 if cpu and cu:
     est = cpu * n_cu / n_cpu
-    print(f"\nwindrose sampling on the cpu backend: {n_cpu:,} images in {cpu:.2f} s ({cpu_proc:.2f} s process wall), "
+    print(f"\nwindrose sampling on the cpu backend ({c.get('gomaxprocs', '?')} threads): {n_cpu:,} images in {cpu:.2f} s, "
           f"scaled ×{n_cu / n_cpu:g} to {est:.1f} s for {n_cu:,}: the cuda backend samples {est / cu:.1f}× faster.")
 else:
-    print("\nwindrose sampling on the cpu or cuda backend did not finish; see sample_*.txt.")
+    print("\nwindrose sampling on the cpu or cuda backend did not finish; see the log above.")
 EOF
 echo "== [$(elapsed)s] done; results in $LOG"
