@@ -66,6 +66,19 @@ type Backend interface {
 	// with the gradients of scale and shift.
 	FiLMBackward(dh, dss, dy, h, ss *Tensor)
 
+	// Attention computes single-head self-attention over the N positions
+	// of qkv [B,3C,N] (an image [B,3C,H,W] seen as N = H·W positions), whose
+	// channels are the queries q (0 … C−1), keys k (C … 2C−1) and values v
+	// (2C … 3C−1): per sample, p = softmax over each row of scale·qᵀk,
+	// written to p [B,N,N] (row i: query position i; kept for
+	// AttentionBackward), and o[c,i] = Σ_j p[i,j]·v[c,j], written to
+	// o [B,C,N].
+	Attention(o, p, qkv *Tensor, scale float32)
+	// AttentionBackward is the adjoint of Attention at qkv with the p that
+	// Attention wrote: it overwrites dqkv [B,3C,N] with the gradients of
+	// q, k and v for the output gradient do [B,C,N].
+	AttentionBackward(dqkv, do, p, qkv *Tensor, scale float32)
+
 	// Add computes y = a + b element-wise; y may alias a or b.
 	Add(y, a, b *Tensor)
 

@@ -101,6 +101,8 @@ const (
 	kLerp
 	kSumSq
 	kScale
+	kSoftmaxRows
+	kSoftmaxRowsBwd
 	numKernels
 )
 
@@ -134,13 +136,15 @@ var cudaKernels = [numKernels]struct{ name, params string }{
 	kLerp:                {"lerp", "ppif"},
 	kSumSq:               {"sumsq", "ppii"},
 	kScale:               {"scale", "pif"},
+	kSoftmaxRows:         {"softmax_rows", "ppi"},
+	kSoftmaxRowsBwd:      {"softmax_rows_bwd", "pppi"},
 }
 
 // Scratch buffers of the backend, by use. Buffers used in the same
 // operation have different slots.
 const (
 	scrCols   = iota // unrolled convolution matrices
-	scrA             // permuted operands and products of the convolutions
+	scrA             // permuted operands and products of the convolutions; AttentionBackward's ds
 	scrB             // a second one (ConvTranspose2dBackward's dx product)
 	scrSplitK        // split-K partial products
 	scrPart          // GroupNormBackward's per-(sample, channel) sums

@@ -205,3 +205,17 @@ func (d *devsim) Lerp(dst, src *Tensor, decay float32) {
 	S := d.in(src)
 	d.cpu.Lerp(d.inout(dst), S, decay)
 }
+
+func (d *devsim) Attention(o, p, qkv *Tensor, scale float32) {
+	d.r.mu.Lock()
+	defer d.r.mu.Unlock()
+	X := d.in(qkv)
+	d.cpu.Attention(d.out(o), d.out(p), X, scale)
+}
+
+func (d *devsim) AttentionBackward(dqkv, do, p, qkv *Tensor, scale float32) {
+	d.r.mu.Lock()
+	defer d.r.mu.Unlock()
+	DO, P, X := d.in(do), d.in(p), d.in(qkv)
+	d.cpu.AttentionBackward(d.out(dqkv), DO, P, X, scale)
+}

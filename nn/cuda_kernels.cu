@@ -644,3 +644,67 @@ extern "C" __global__ void lerp(float* __restrict__ dst, const float* __restrict
 	for (i64 i = grid_start(); i < n; i += grid_step())
 		dst[i] = __fadd_rn(__fmul_rn(dst[i], decay), __fmul_rn(src[i], om));
 }
+
+// ------------------------------------------------------------ Attention
+//
+// block_max returns the maximum over the block of a, the same in every
+// thread. sh holds RB floats. Every thread of the block must call it.
+__device__ float block_max(float* sh, float a)
+{
+	const int t = threadIdx.x;
+	sh[t] = a;
+	__syncthreads();
+	for (int s = RB / 2; s > 0; s >>= 1) {
+		if (t < s)
+			sh[t] = fmaxf(sh[t], sh[t + s]);
+		__syncthreads();
+	}
+	const float r = sh[0];
+	__syncthreads(); // sh may be reused as soon as this returns
+	return r;
+}
+
+// softmax_rows: one block of RB threads per row of n elements: y = the
+// softmax of x over the row, as nn/cpu_attention.go: the row's maximum
+// subtracted, exponentials in float, their sum in double, then every
+// exponential times the rounded inverse of the sum. y may be x: each
+// element is read and written by the same thread, after the maximum.
+extern "C" __global__ void __launch_bounds__(RB) softmax_rows(float* y, const float* x, i64 n)
+{
+	__shared__ double sh[2 * RB];
+	const i64 off = (i64)blockIdx.x * n;
+	const float* xs = x + off;
+	float* ys = y + off;
+	float m = -INFINITY;
+	for (i64 j = threadIdx.x; j < n; j += RB)
+		m = fmaxf(m, xs[j]);
+	m = block_max((float*)sh, m);
+	double s = 0.0;
+	for (i64 j = threadIdx.x; j < n; j += RB) {
+		const float e = expf(__fsub_rn(xs[j], m));
+		ys[j] = e;
+		s += (double)e;
+	}
+	double sum, unused;
+	block_sum2(sh, s, 0.0, &sum, &unused);
+	const float inv = (float)(1.0 / sum);
+	for (i64 j = threadIdx.x; j < n; j += RB)
+		ys[j] = __fmul_rn(ys[j], inv);
+}
+
+// softmax_rows_bwd: one block of RB threads per row of n elements:
+// ds = p·(dp − Σ p·dp), the sum in double. ds may be dp.
+extern "C" __global__ void __launch_bounds__(RB) softmax_rows_bwd(float* ds, const float* dp,
+	const float* __restrict__ p, i64 n)
+{
+	__shared__ double sh[2 * RB];
+	const i64 off = (i64)blockIdx.x * n;
+	double s = 0.0;
+	for (i64 j = threadIdx.x; j < n; j += RB)
+		s += (double)p[off + j] * (double)dp[off + j];
+	double sum, unused;
+	block_sum2(sh, s, 0.0, &sum, &unused);
+	const float sf = (float)sum;
+	for (i64 j = threadIdx.x; j < n; j += RB)
+		ds[off + j] = __fmul_rn(p[off + j], __fsub_rn(dp[off + j], sf));
+}

@@ -472,3 +472,49 @@ func (c *cudaBackend) Lerp(dst, src *Tensor, decay float32) {
 	n := len(dst.Data)
 	c.launchElems(kLerp, n, argP(dp), argP(sp), argI(n), argF(decay))
 }
+
+// Attention: per sample, p = scale·qᵀk by the GEMM, the row softmax in
+// place (one block per row), then o = v·pᵀ.
+func (c *cudaBackend) Attention(o, p, qkv *Tensor, scale float32) {
+	defer c.enter("Attention")()
+	xp := c.r.in(qkv)
+	op, pp := c.r.out(o), c.r.out(p)
+	B, C, N := attentionDims(qkv)
+	if B*C*N == 0 {
+		return
+	}
+	for b := 0; b < B; b++ {
+		x, pb := offs(xp, b*3*C*N), offs(pp, b*N*N)
+		c.gemm(true, false, N, N, C, scale, x, N, offs(x, C*N), N, 0, pb, N)
+	}
+	c.launch(kSoftmaxRows, B*N, 1, 1, reduceBlock, argP(pp), argP(pp), argI(N))
+	for b := 0; b < B; b++ {
+		x, pb := offs(xp, b*3*C*N), offs(pp, b*N*N)
+		c.gemm(false, true, C, N, N, 1, offs(x, 2*C*N), N, pb, N, 0, offs(op, b*C*N), N)
+	}
+}
+
+// AttentionBackward: per sample dv = do·p and dp = doᵀ·v (into scratch),
+// the softmax's backward on every row in place, then dq = scale·k·dsᵀ and
+// dk = scale·q·ds.
+func (c *cudaBackend) AttentionBackward(dqkv, do, p, qkv *Tensor, scale float32) {
+	defer c.enter("AttentionBackward")()
+	dop, pp, xp := c.r.in(do), c.r.in(p), c.r.in(qkv)
+	dp := c.r.out(dqkv)
+	B, C, N := attentionDims(qkv)
+	if B*C*N == 0 {
+		return
+	}
+	ds := c.getScratch(scrA, B*N*N)
+	for b := 0; b < B; b++ {
+		x, d, pb, dob := offs(xp, b*3*C*N), offs(dp, b*3*C*N), offs(pp, b*N*N), offs(dop, b*C*N)
+		c.gemm(false, false, C, N, N, 1, dob, N, pb, N, 0, offs(d, 2*C*N), N)
+		c.gemm(true, false, N, N, C, 1, dob, N, offs(x, 2*C*N), N, 0, offs(ds, b*N*N), N)
+	}
+	c.launch(kSoftmaxRowsBwd, B*N, 1, 1, reduceBlock, argP(ds), argP(ds), argP(pp), argI(N))
+	for b := 0; b < B; b++ {
+		x, d, dsb := offs(xp, b*3*C*N), offs(dp, b*3*C*N), offs(ds, b*N*N)
+		c.gemm(false, true, C, N, N, scale, offs(x, C*N), N, dsb, N, 0, d, N)
+		c.gemm(false, false, C, N, N, scale, x, N, dsb, N, 0, offs(d, C*N), N)
+	}
+}
