@@ -114,7 +114,13 @@ func ParamCount(c Config, shape [3]int) float64 {
 				n += float64(u.Blocks)*res(w, td) + conv(w, ws[i+1], 4) + ws[i+1]*w*16 + w
 			}
 		}
-		return n + float64(u.Mid)*res(ws[len(ws)-1], td)
+		wl := ws[len(ws)-1]
+		n += float64(u.Mid) * res(wl, td)
+		if u.Attention && u.Mid > 1 {
+			// GroupNorm, the 1×1 qkv and proj convolutions.
+			n += float64(u.Mid-1) * (2*wl + conv(wl, 3*wl, 1) + conv(wl, wl, 1))
+		}
+		return n
 	case ArchMLP:
 		m := c.MLP.WithDefaults()
 		d := float64(shape[0]) * float64(shape[1]) * float64(shape[2])

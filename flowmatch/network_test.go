@@ -2,6 +2,8 @@ package flowmatch
 
 import (
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/windrose/windrose/nn"
@@ -19,6 +21,9 @@ func TestParamCount(t *testing.T) {
 		{Config{Base: 48, TimeDim: 64}, [3]int{1, 28, 28}},
 		{DefaultConfig(), [3]int{1, 28, 28}},
 		{Config{Arch: ArchUNet, UNet: nn.UNetConfig{Base: 16, Mults: []int{1, 2, 3, 4}, Blocks: 2, Mid: 3, TimeDim: 32}}, [3]int{3, 32, 32}},
+		{Config{Arch: ArchUNet, UNet: nn.UNetConfig{Base: 16, Mults: []int{1, 2, 3, 4}, Blocks: 2, Mid: 3, TimeDim: 32, Attention: true}}, [3]int{3, 32, 32}},
+		{Config{Arch: ArchUNet, UNet: nn.UNetConfig{Mid: 1, Attention: true}}, [3]int{1, 28, 28}},
+		{withAttention(DefaultConfig()), [3]int{1, 28, 28}},
 		{Config{Arch: ArchMLP, MLP: nn.MLPConfig{Hidden: 64, Layers: 2}}, [3]int{2, 1, 1}},
 	} {
 		net, err := c.cfg.NewNetwork(c.shape[0], c.shape[1], c.shape[2], rand.New(rand.NewPCG(0, 0)))
@@ -33,4 +38,41 @@ func TestParamCount(t *testing.T) {
 	if got := ParamCount(ReferenceConfig(), [3]int{1, 28, 28}); got != 1135361 {
 		t.Errorf("reference VelocityNet: %.0f parameters, want 1,135,361", got)
 	}
+}
+
+func withAttention(c Config) Config {
+	c.UNet.Attention = true
+	return c
+}
+
+// TestConfigAttentionJSON: a configuration without attention marshals as
+// before the field existed (no "attention" key), so old checkpoints' configs
+// read back equal and new ones without attention are written unchanged; one
+// with attention round-trips.
+func TestConfigAttentionJSON(t *testing.T) {
+	c := DefaultConfig()
+	s := marshalConfig(c)
+	if strings.Contains(s, "attention") {
+		t.Errorf("config without attention marshals with the field: %s", s)
+	}
+	got, err := unmarshalConfig(s, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, c) {
+		t.Errorf("round trip without attention: got %+v, want %+v", got, c)
+	}
+	c = withAttention(c)
+	s = marshalConfig(c)
+	if !strings.Contains(s, `"attention":true`) {
+		t.Errorf("config with attention lacks the field: %s", s)
+	}
+	got, err = unmarshalConfig(s, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, c) {
+		t.Errorf("round trip with attention: got %+v, want %+v", got, c)
+	}
+	t.Logf("default UNet with attention: %.0f parameters", ParamCount(c, [3]int{1, 28, 28}))
 }

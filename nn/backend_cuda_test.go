@@ -431,3 +431,30 @@ func TestCUDADeterminism(t *testing.T) {
 		}
 	}
 }
+
+// TestCUDAAttention compares Attention and AttentionBackward with the cpu
+// backend at the U-Net's size (7×7 positions, 64 channels) and with rows
+// longer than a block of the softmax kernels (300 positions > RB), with
+// logits large enough that subtracting the maximum matters.
+func TestCUDAAttention(t *testing.T) {
+	c := testCUDA(t)
+	rng := newRand(63)
+	for _, s := range []struct {
+		B, C, N int
+		sd      float64
+	}{{3, 64, 49, 1}, {2, 5, 300, 1}, {2, 3, 7, 30}} {
+		name := fmt.Sprintf("B%d_C%d_N%d_sd%g", s.B, s.C, s.N, s.sd)
+		scale := float32(1 / math.Sqrt(float64(s.C)))
+		qkv := randTensor(rng, s.sd, s.B, 3*s.C, s.N)
+		o, p := randTensor(rng, 1, s.B, s.C, s.N), randTensor(rng, 1, s.B, s.N, s.N)
+		compareWithCPU(t, c, "Attention "+name, cudaTol, []*Tensor{o, p, qkv}, func(bk Backend, ts []*Tensor) {
+			bk.Attention(ts[0], ts[1], ts[2], scale)
+		})
+		cpu, _ := GetBackend("cpu")
+		cpu.Attention(o, p, qkv, scale)
+		dqkv, do := randTensor(rng, 1, qkv.Shape...), randTensor(rng, 1, o.Shape...)
+		compareWithCPU(t, c, "AttentionBackward "+name, cudaTol, []*Tensor{dqkv, do, p, qkv}, func(bk Backend, ts []*Tensor) {
+			bk.AttentionBackward(ts[0], ts[1], ts[2], ts[3], scale)
+		})
+	}
+}

@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -149,6 +150,80 @@ func TestTorchParityUNet(t *testing.T) {
 		}
 		e := relErr(dx.ToHost(), golden(t, batch, "dx").Data)
 		t.Logf("gradients: worst parameter relative error %.3g, input %.3g", worstG, e)
+		if !(e <= 1e-4) {
+			t.Errorf("input gradient: relative error %.3g > 1e-4", e)
+		}
+	})
+}
+
+// TestTorchParityUNetAttention is TestTorchParityUNet for the twin with
+// attention (testdata/torch/unet.py, AttnBlock; gen.py unet_attn): widths
+// 16/32/64, one block per level, two in the middle with the attention
+// block between them at 7×7, time width 32.
+func TestTorchParityUNetAttention(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, bk Backend) {
+		net := NewUNet(UNetConfig{Base: 16, Mults: []int{1, 2, 4}, Blocks: 1, Mid: 2, TimeDim: 32, Groups: 8, Attention: true, Backend: bk}, newRand(0))
+		if len(net.MidAttn) != 1 {
+			t.Fatalf("%d attention blocks, want 1", len(net.MidAttn))
+		}
+		weights := readGolden(t, "unet_attn_weights.safetensors")
+		// The middle's parameters come in the state_dict's order (the
+		// file's): mid.*, then mid_attn.*. (The network builds each level's
+		// down-sampling after its blocks, so elsewhere the orders differ;
+		// loading goes by name.)
+		if n := len(weights.Tensors); n != len(net.Params()) {
+			t.Fatalf("the PyTorch state_dict has %d tensors, the network %d parameters", n, len(net.Params()))
+		}
+		var mine, theirs []string
+		for i, p := range net.Params() {
+			if strings.HasPrefix(p.Name, "mid") {
+				mine = append(mine, p.Name)
+			}
+			if w := weights.Tensors[i].Name; strings.HasPrefix(w, "mid") {
+				theirs = append(theirs, w)
+			}
+		}
+		if strings.Join(mine, " ") != strings.Join(theirs, " ") {
+			t.Fatalf("middle parameters\n\t%v\nthe state_dict's\n\t%v", mine, theirs)
+		}
+		if _, err := LoadParams(filepath.Join("..", "testdata", "torch", "unet_attn_weights.safetensors"), net.Params()); err != nil {
+			t.Fatal(err)
+		}
+		batch := readGolden(t, "unet_attn_batch.safetensors")
+		x, vWant, dv := golden(t, batch, "x"), golden(t, batch, "v"), golden(t, batch, "dv")
+		tt := golden(t, batch, "t")
+		ts := make([]float64, len(tt.Data))
+		for i, v := range tt.Data {
+			ts[i] = float64(v)
+		}
+		v := NewTensor(x.Shape...)
+		net.Forward(v, x, ts)
+		v.ToHost()
+		var worst float64
+		for i := range v.Data {
+			worst = math.Max(worst, math.Abs(float64(v.Data[i]-vWant.Data[i])))
+		}
+		t.Logf("forward: max |v_go − v_torch| = %.3g", worst)
+		if !(worst <= 1e-4) {
+			t.Errorf("forward: max |v_go − v_torch| = %.3g > 1e-4", worst)
+		}
+		dx := NewTensor(x.Shape...)
+		ZeroGrad(net.Params())
+		net.Backward(dx, dv)
+		grads := readGolden(t, "unet_attn_grads.safetensors")
+		var worstG, worstA float64
+		for _, p := range net.Params() {
+			e := relErr(p.Grad.ToHost(), golden(t, grads, p.Name).Data)
+			worstG = math.Max(worstG, e)
+			if strings.HasPrefix(p.Name, "mid_attn.") {
+				worstA = math.Max(worstA, e)
+			}
+			if !(e <= 1e-4) {
+				t.Errorf("%s: gradient relative error %.3g > 1e-4", p.Name, e)
+			}
+		}
+		e := relErr(dx.ToHost(), golden(t, batch, "dx").Data)
+		t.Logf("gradients: worst parameter relative error %.3g (attention block %.3g), input %.3g", worstG, worstA, e)
 		if !(e <= 1e-4) {
 			t.Errorf("input gradient: relative error %.3g > 1e-4", e)
 		}

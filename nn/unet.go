@@ -33,6 +33,14 @@ type UNetConfig struct {
 	// Groups is the number of GroupNorm groups; every width must be a
 	// multiple of it. Zero means 8.
 	Groups int `json:"groups"`
+	// Attention, when true, puts a single-head self-attention block
+	// (Attention) after every middle ResBlock but the last: with Mid = 2,
+	// the middle is mid.0, mid_attn.0, mid.1 (Ho et al. 2020 attend at
+	// 16×16; here at the lowest resolution, 7×7 for MNIST). False, the
+	// zero value, is the network without attention; the field is omitted
+	// from JSON then, so that configurations written before it existed
+	// read and write the same.
+	Attention bool `json:"attention,omitempty"`
 	// Backend computes every layer. Nil means DefaultBackend().
 	Backend Backend `json:"-"`
 }
@@ -126,7 +134,7 @@ func (c UNetConfig) Widths() []int {
 //	for level i = 0 … L−1:
 //	    h = DownBlocks[i](h);  s_i = h
 //	    if i < L−1: h = Downs[i](h)                   w_{i+1} × H/2^{i+1} × W/2^{i+1}
-//	h = Mid(h)
+//	h = Mid(h)                                        (with Attention: Mid[0], MidAttn[0], Mid[1], …)
 //	for level i = L−2 … 0:
 //	    h = UpBlocks[i](Ups[i](h) + s_i)
 //	v = OutConv(SiLU(OutNorm(h)))                     Channels × H × W
@@ -137,8 +145,8 @@ func (c UNetConfig) Widths() []int {
 //
 // Its parameters are named as the state_dict of the PyTorch module of the
 // same structure (testdata/torch/gen.py): time_mlp.{0,2}, in_conv,
-// down_blocks.I.J, downs.I, mid.J, ups.I, up_blocks.I.J, out_norm,
-// out_conv. Buffers are kept and reused as in VelocityNet; a UNet is not
+// down_blocks.I.J, downs.I, mid.J, mid_attn.J (with Config.Attention),
+// ups.I, up_blocks.I.J, out_norm, out_conv. Buffers are kept and reused as in VelocityNet; a UNet is not
 // safe for concurrent use.
 type UNet struct {
 	Config     UNetConfig // with defaults applied
@@ -148,6 +156,7 @@ type UNet struct {
 	DownBlocks [][]*ResBlock
 	Downs      []*Conv2d
 	Mid        []*ResBlock
+	MidAttn    []*Attention // after Mid[j], j < len(Mid)−1, when Config.Attention
 	Ups        []*ConvTranspose2d
 	UpBlocks   [][]*ResBlock
 	OutNorm    *GroupNorm // with SiLU fused
@@ -165,6 +174,7 @@ type UNet struct {
 	downOut, upOut     [][]Tensor
 	downConv, upConv   []Tensor
 	midOut             []Tensor
+	attnOut            []Tensor
 	o                  Tensor
 	skips              []*Tensor
 	// Backward buffers: two per level.
@@ -215,6 +225,16 @@ func NewUNet(cfg UNetConfig, rng *rand.Rand) *UNet {
 		n.Mid = append(n.Mid, r)
 		add("mid."+strconv.Itoa(j), r.Params())
 	}
+	// The attention blocks are constructed after the middle ResBlocks (the
+	// PyTorch module's order), and their parameters follow mid.* in its
+	// state_dict.
+	if cfg.Attention {
+		for j := 0; j < cfg.Mid-1; j++ {
+			a := NewAttention(ws[L-1], g, rng)
+			n.MidAttn = append(n.MidAttn, a)
+			add("mid_attn."+strconv.Itoa(j), a.Params())
+		}
+	}
 	// The up path is built from the lowest level up, as the PyTorch
 	// module constructs it, so that both draw the same initial weights.
 	n.Ups = make([]*ConvTranspose2d, L-1)
@@ -246,6 +266,7 @@ func NewUNet(cfg UNetConfig, rng *rand.Rand) *UNet {
 	n.downConv = make([]Tensor, L-1)
 	n.upConv = make([]Tensor, L-1)
 	n.midOut = make([]Tensor, cfg.Mid)
+	n.attnOut = make([]Tensor, len(n.MidAttn))
 	n.ga = make([]Tensor, L)
 	n.skips = make([]*Tensor, L)
 	n.gb = make([]Tensor, L)
@@ -282,6 +303,9 @@ func (n *UNet) SetBackend(b Backend) {
 		u.Backend = b
 	}
 	n.blocks(func(r *ResBlock) { r.SetBackend(b) })
+	for _, a := range n.MidAttn {
+		a.SetBackend(b)
+	}
 	n.embed.Backend, n.timeAct.Backend, n.add.Backend = b, b, b
 }
 
@@ -327,6 +351,9 @@ func (n *UNet) resize(B, H, W int) {
 	for j := range n.midOut {
 		n.midOut[j].Resize(B, ws[L-1], hl, wl)
 	}
+	for j := range n.attnOut {
+		n.attnOut[j].Resize(B, ws[L-1], hl, wl)
+	}
 }
 
 // Forward computes v = v_θ(x, t) for a batch x [B,Channels,H,W] at
@@ -371,6 +398,10 @@ func (n *UNet) Forward(v, x *Tensor, t []float64) {
 	for j, r := range n.Mid {
 		r.Forward(&n.midOut[j], cur, &n.temb)
 		cur = &n.midOut[j]
+		if j < len(n.MidAttn) {
+			n.MidAttn[j].Forward(&n.attnOut[j], cur)
+			cur = &n.attnOut[j]
+		}
 	}
 	for i := L - 2; i >= 0; i-- {
 		n.Ups[i].Forward(&n.upConv[i], cur)
@@ -428,6 +459,9 @@ func (n *UNet) Backward(dx, dv *Tensor) {
 		g = &n.ga[i+1]
 	}
 	for j := len(n.Mid) - 1; j >= 0; j-- {
+		if j < len(n.MidAttn) {
+			n.MidAttn[j].Backward(g, g)
+		}
 		block(n.Mid[j], g)
 	}
 	for i := L - 1; i >= 0; i-- {

@@ -1,9 +1,11 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -32,6 +34,9 @@ func refUNet(p map[string][]float64, x, t []float64, B, H, W int, c UNetConfig) 
 	}
 	for j := range c.Mid {
 		h = refResBlock(sub(p, "mid."+strconv.Itoa(j)), h, temb, B, ws[L-1], hh, ww, T, G)
+		if c.Attention && j < c.Mid-1 {
+			h = refAttention(sub(p, "mid_attn."+strconv.Itoa(j)), h, B, ws[L-1], hh, ww, G)
+		}
 	}
 	for i := L - 2; i >= 0; i-- {
 		pre := "ups." + strconv.Itoa(i)
@@ -55,6 +60,11 @@ func TestUNetParamCount(t *testing.T) {
 		// and time width 128 has 18c² + 264c parameters, a 4×4 (transposed)
 		// convolution 16·in·out + out, the time MLP 2·(128² + 128).
 		{UNetConfig{}, 1582785},
+		// With attention, one block of 128 channels: GroupNorm 2·128,
+		// qkv 128·384 + 384, proj 128·128 + 128.
+		{UNetConfig{Attention: true}, 1582785 + 256 + 49536 + 16512},
+		{UNetConfig{Attention: true, Mid: 3}, 1582785 + 128*(18*128+264) + 2*(256+49536+16512)},
+		{UNetConfig{Attention: true, Mid: 1}, 1582785 - 128*(18*128+264)},
 		// One level of 8 channels with time width 8: the time MLP (2·(64+8)),
 		// in_conv (9·8+8), two ResBlocks (the level's and the middle's) of
 		// 2·(9·64+8) convolution, 8·16+16 FiLM and 4·8 norm parameters,
@@ -94,47 +104,82 @@ func TestUNetParamNames(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("weight names (-want +got):\n%s", d)
 	}
+
+	// With attention, the blocks' parameters follow the middle ResBlocks'.
+	n = NewUNet(UNetConfig{Mults: []int{1, 2}, Mid: 3, Attention: true}, newRand(0))
+	got = nil
+	for _, p := range n.Params() {
+		if strings.HasPrefix(p.Name, "mid") || strings.HasPrefix(p.Name, "ups.0") {
+			got = append(got, p.Name)
+		}
+	}
+	want = nil
+	for j := range 3 {
+		for _, s := range []string{"norm1", "conv1", "film.1", "norm2", "conv2"} {
+			want = append(want, "mid."+strconv.Itoa(j)+"."+s+".weight", "mid."+strconv.Itoa(j)+"."+s+".bias")
+		}
+	}
+	for j := range 2 {
+		for _, s := range []string{"norm.weight", "norm.bias", "qkv.weight", "qkv.bias", "proj.weight", "proj.bias"} {
+			want = append(want, "mid_attn."+strconv.Itoa(j)+"."+s)
+		}
+	}
+	want = append(want, "ups.0.weight", "ups.0.bias")
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("names with attention (-want +got):\n%s", d)
+	}
 }
 
 // TestUNetGradient checks a small three-level UNet (Base 4, 2 groups,
 // TimeDim 8, two blocks per level, 8×8 images, batch 2) against the float64
 // reference composition: the forward pass, Backward against central
 // differences at 20 random entries of every parameter tensor and every
-// input pixel, and InputGradient.
+// input pixel, and InputGradient. The second case has two middle blocks
+// with the attention block between them (2×2 positions at the lowest
+// level).
 func TestUNetGradient(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, bk Backend) {
-		const B, H, W = 2, 8, 8
-		cfg := UNetConfig{Channels: 2, Base: 4, Mults: []int{1, 2, 2}, Blocks: 2, Mid: 1, TimeDim: 8, Groups: 2, Backend: bk}
-		rng := newRand(18)
-		n := NewUNet(cfg, rng)
-		for _, p := range n.Params() {
-			for i := range p.Value.Data {
-				p.Value.Data[i] += float32(0.1 * rng.NormFloat64())
-			}
+		for _, attn := range []bool{false, true} {
+			t.Run(fmt.Sprintf("attention=%v", attn), func(t *testing.T) { testUNetGradient(t, bk, attn) })
 		}
-		x := randTensor(rng, 1, B, 2, H, W)
-		ts := []float64{0.2, 0.7}
-		v := NewTensor(B, 2, H, W)
-		n.Forward(v, x, ts)
-
-		ref := map[string][]float64{}
-		for _, p := range n.Params() {
-			ref[p.Name] = f64(p.Value.Data)
-		}
-		xr := f64(x.Data)
-		fwd := func() []float64 { return refUNet(ref, xr, ts, B, H, W, cfg) }
-		checkClose(t, "forward", v.ToHost(), fwd(), fwdTol)
-
-		r := randTensor(rng, 1, v.Shape...)
-		dx := NewTensor(x.Shape...)
-		n.ZeroGrad()
-		n.Backward(dx, r)
-		loss := func() float64 { return dot(fwd(), r.Data) }
-		for _, p := range n.Params() {
-			checkGradSample(t, p.Name, p.Grad.ToHost(), ref[p.Name], loss, 20, rng)
-		}
-		checkClose(t, "input", dx.ToHost(), numGrad(xr, loss), gradTol)
 	})
+}
+
+func testUNetGradient(t *testing.T, bk Backend, attn bool) {
+	const B, H, W = 2, 8, 8
+	cfg := UNetConfig{Channels: 2, Base: 4, Mults: []int{1, 2, 2}, Blocks: 2, Mid: 1, TimeDim: 8, Groups: 2, Backend: bk}
+	if attn {
+		cfg.Mid, cfg.Attention = 2, true
+	}
+	rng := newRand(18)
+	n := NewUNet(cfg, rng)
+	for _, p := range n.Params() {
+		for i := range p.Value.Data {
+			p.Value.Data[i] += float32(0.1 * rng.NormFloat64())
+		}
+	}
+	x := randTensor(rng, 1, B, 2, H, W)
+	ts := []float64{0.2, 0.7}
+	v := NewTensor(B, 2, H, W)
+	n.Forward(v, x, ts)
+
+	ref := map[string][]float64{}
+	for _, p := range n.Params() {
+		ref[p.Name] = f64(p.Value.Data)
+	}
+	xr := f64(x.Data)
+	fwd := func() []float64 { return refUNet(ref, xr, ts, B, H, W, cfg) }
+	checkClose(t, "forward", v.ToHost(), fwd(), fwdTol)
+
+	r := randTensor(rng, 1, v.Shape...)
+	dx := NewTensor(x.Shape...)
+	n.ZeroGrad()
+	n.Backward(dx, r)
+	loss := func() float64 { return dot(fwd(), r.Data) }
+	for _, p := range n.Params() {
+		checkGradSample(t, p.Name, p.Grad.ToHost(), ref[p.Name], loss, 20, rng)
+	}
+	checkClose(t, "input", dx.ToHost(), numGrad(xr, loss), gradTol)
 }
 
 // TestUNetBatchResize: results at a batch, a larger and a smaller one and

@@ -247,11 +247,32 @@ func TestFlowmatchCLIErrors(t *testing.T) {
 
 func TestFlowmatchHelp(t *testing.T) {
 	for cmd, flags := range map[string][]string{
-		"train":       {"-data", "-out", "-resume", "-minutes", "-epochs", "-steps", "-base", "-batch", "-lr", "-warmup", "-cosine", "-ema", "-loss", "-seed", "-export", "-every", "-preset"},
+		"train":       {"-data", "-out", "-resume", "-minutes", "-epochs", "-steps", "-base", "-batch", "-lr", "-warmup", "-cosine", "-ema", "-loss", "-seed", "-export", "-every", "-preset", "-attention"},
 		"sample":      {"-ckpt", "-method", "-steps", "-rtol", "-atol", "-n", "-seed", "-noise", "-npy", "-out", "-trajectory", "-weights"},
 		"interpolate": {"-ckpt", "-seed-a", "-seed-b", "-k", "-out", "-method"},
 	} {
 		out, _ := wantRun(t, exitOK, "help", cmd)
 		contains(t, "help "+cmd, out, flags...)
 	}
+}
+
+// TestTrainAttention: -attention trains a UNet with attention in the middle,
+// whose checkpoint resumes and samples (the configuration travels in the
+// file), and cannot be changed on -resume.
+func TestTrainAttention(t *testing.T) {
+	quietProgress(t)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	os.Mkdir(data, 0o755)
+	writeIDX(t, data, 8)
+	ck := filepath.Join(dir, "fm.safetensors")
+	out, _ := wantRun(t, exitOK, "train", "-data", data, "-out", ck, "-base", "8", "-batch", "4", "-steps", "2", "-attention")
+	contains(t, "train output", out, "UNet widths [8 16 32], 1 block(s) per level, 2 in the middle with attention")
+	out, _ = wantRun(t, exitOK, "train", "-resume", "-data", data, "-out", ck, "-steps", "3")
+	contains(t, "resume output", out, "with attention", "after 3 steps")
+	code, stdout, stderr := runCLI(t, "train", "-resume", "-data", data, "-out", ck, "-steps", "4", "-attention=false")
+	if code != exitUsage {
+		t.Errorf("-attention on -resume: exit %d, want %d\n%s%s", code, exitUsage, stdout, stderr)
+	}
+	wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "2", "-method", "euler", "-steps", "2", "-out", filepath.Join(dir, "s.png"))
 }

@@ -63,7 +63,7 @@ var progressOut io.Writer = os.Stderr
 type trainFlags struct {
 	preset, data, out, export, loss string
 	arch, mults, times              string
-	resume, cosine, ot              bool
+	resume, cosine, ot, attention   bool
 	minutes                         float64
 	epochs, steps, limit            int
 	base, batch, warmup, schedule   int
@@ -92,6 +92,7 @@ func runTrain(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.mults, "mults", "", "UNet width multipliers per resolution level, e.g. `1,2,4` (default: the preset's)")
 	fs.IntVar(&f.blocks, "blocks", 0, "UNet ResBlocks per level on each path (default: the preset's)")
 	fs.IntVar(&f.mid, "mid", 0, "UNet ResBlocks at the lowest resolution (default: the preset's)")
+	fs.BoolVar(&f.attention, "attention", false, "UNet self-attention at the lowest resolution, after every middle ResBlock but the last (default: the preset's, none)")
 	fs.Float64Var(&f.sigmaMin, "sigma-min", 0, "σmin of the probability path (default: the preset's)")
 	fs.StringVar(&f.times, "times", "", "training time distribution: `uniform` or logit-normal (default: the preset's)")
 	fs.Float64Var(&f.timeLoc, "time-loc", 0, "location of the logit-normal times")
@@ -285,6 +286,9 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 	if given["ot"] {
 		cfg.OTCoupling = f.ot
 	}
+	if given["attention"] {
+		cfg.UNet.Attention = f.attention
+	}
 	if given["time-loc"] {
 		cfg.TimeLoc = f.timeLoc
 	}
@@ -336,7 +340,7 @@ func trainConfig(f *trainFlags, given map[string]bool) (flowmatch.Config, error)
 	}
 	if f.resume {
 		// Limits only: the recipe is the checkpoint's.
-		for _, name := range []string{"arch", "base", "mults", "blocks", "mid", "batch", "lr", "warmup", "cosine", "final-lr", "ema", "loss", "seed",
+		for _, name := range []string{"arch", "base", "mults", "blocks", "mid", "attention", "batch", "lr", "warmup", "cosine", "final-lr", "ema", "loss", "seed",
 			"schedule-steps", "sigma-min", "times", "time-loc", "time-scale", "ot", "clip"} {
 			if given[name] {
 				return cfg, usagef("-%s cannot change on -resume: the recipe is the checkpoint's (only -epochs, -minutes, -steps, -every apply)", name)
@@ -382,7 +386,11 @@ func trainData(dir string, limit int) (*mnist.Images, error) {
 func archString(c flowmatch.Config) string {
 	if c.Arch == flowmatch.ArchUNet {
 		u := c.UNet.WithDefaults()
-		return fmt.Sprintf("UNet widths %v, %d block(s) per level, %d in the middle", u.Widths(), u.Blocks, u.Mid)
+		s := fmt.Sprintf("UNet widths %v, %d block(s) per level, %d in the middle", u.Widths(), u.Blocks, u.Mid)
+		if u.Attention {
+			s += " with attention"
+		}
+		return s
 	}
 	return fmt.Sprintf("VelocityNet base %d", c.Base)
 }

@@ -18,6 +18,9 @@ this script:
   unet_weights.safetensors         state_dict of a small UNet twin (unet.py; see unet())
   unet_grads.safetensors           its d (v . dv) / d parameter
   unet_batch.safetensors           its batch: x, t, v = net(x, t), dv, dx
+  unet_attn_{weights,grads,batch}.safetensors
+                                   the same for a small UNet twin with attention
+                                   (see unet_attn())
 
 The loss is REFERENCE.md's: per-pixel smooth-L1 (beta 0.1) between v and u,
 each sample weighted by w = t(1-t) / (mean_batch t(1-t) + 1e-8), averaged,
@@ -129,11 +132,11 @@ def adamw():
 UNET = dict(channels=1, base=16, mults=(1, 2, 4), blocks=2, mid=1, tdim=32, groups=8)
 
 
-def unet():
+def unet(cfg=UNET, prefix="unet"):
     torch.manual_seed(0)
-    net = unet_twin.UNet(**UNET)
-    write_safetensors(os.path.join(HERE, "unet_weights.safetensors"), list(net.state_dict().items()),
-                      {"source": "testdata/torch/gen.py", "torch": torch.__version__, "config": json.dumps(UNET)})
+    net = unet_twin.UNet(**cfg)
+    write_safetensors(os.path.join(HERE, prefix + "_weights.safetensors"), list(net.state_dict().items()),
+                      {"source": "testdata/torch/gen.py", "torch": torch.__version__, "config": json.dumps(cfg)})
     g = torch.Generator().manual_seed(3)
     B = 3
     x = torch.randn(B, 1, 28, 28, generator=g).requires_grad_(True)
@@ -142,13 +145,23 @@ def unet():
     dv = torch.randn(v.shape, generator=g)
     net.zero_grad()
     (v * dv).sum().backward()
-    write_safetensors(os.path.join(HERE, "unet_grads.safetensors"),
+    write_safetensors(os.path.join(HERE, prefix + "_grads.safetensors"),
                       [(n, p.grad) for n, p in net.named_parameters()],
                       {"source": "testdata/torch/gen.py", "what": "d (v . dv) / d parameter"})
-    write_safetensors(os.path.join(HERE, "unet_batch.safetensors"),
+    write_safetensors(os.path.join(HERE, prefix + "_batch.safetensors"),
                       [("x", x), ("t", t), ("v", v), ("dv", dv), ("dx", x.grad)],
                       {"source": "testdata/torch/gen.py"})
-    print("unet params", sum(p.numel() for p in net.parameters()))
+    print(prefix, "params", sum(p.numel() for p in net.parameters()))
+
+
+# The UNet with attention of TestTorchParityUNetAttention: widths 16/32/64 on
+# 28x28, one block per level, two in the middle with the attention block
+# between them (at 7x7, 49 positions), time width 32, 8 groups.
+UNET_ATTN = dict(channels=1, base=16, mults=(1, 2, 4), blocks=1, mid=2, tdim=32, groups=8, attention=True)
+
+
+def unet_attn():
+    unet(UNET_ATTN, "unet_attn")
 
 
 if __name__ == "__main__":
