@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"syscall"
@@ -101,33 +102,24 @@ func BenchmarkTrainStep(b *testing.B) {
 // BenchmarkForward reports image-evaluations/s of the exact VelocityNet at
 // batch 256, the sampling workload.
 func BenchmarkForward(b *testing.B) {
-	const batch = 256
 	rng := newRand(43)
-	net := NewVelocityNet(Config{}, rng)
-	x := randTensor(rng, 1, batch, 1, 28, 28)
-	v := NewTensor(batch, 1, 28, 28)
-	ts := make([]float64, batch)
-	for i := range ts {
-		ts[i] = rng.Float64()
-	}
-	net.Forward(v, x, ts)
-	b.ReportAllocs()
-	b.ResetTimer()
-	c0 := cpuTime()
-	for i := 0; i < b.N; i++ {
-		net.Forward(v, x, ts)
-	}
-	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "img-evals/s")
-	b.ReportMetric((cpuTime()-c0).Seconds()*1e3/float64(batch*b.N), "cpu-ms/img")
+	benchForward(b, NewVelocityNet(Config{}, rng), rng)
 }
 
 // BenchmarkForwardUNet reports image-evaluations/s of the default U-Net
 // (flowmatch.DefaultConfig's: widths 32/64/128 at 28/14/7) at batch 256,
 // the sampling workload of the shipped model.
 func BenchmarkForwardUNet(b *testing.B) {
-	const batch = 256
 	rng := newRand(44)
-	net := NewUNet(UNetConfig{Channels: 1}, rng)
+	benchForward(b, NewUNet(UNetConfig{Channels: 1}, rng), rng)
+}
+
+// benchForward times forward passes of net on a batch of 256 random
+// images at random times.
+func benchForward(b *testing.B, net interface {
+	Forward(v, x *Tensor, t []float64)
+}, rng *rand.Rand) {
+	const batch = 256
 	x := randTensor(rng, 1, batch, 1, 28, 28)
 	v := NewTensor(batch, 1, 28, 28)
 	ts := make([]float64, batch)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/windrose/windrose/flowmatch"
 	"github.com/windrose/windrose/nn"
 )
 
@@ -213,78 +214,39 @@ func (b *bench) forward(name string, net network, bs int) {
 
 // step holds one training step's tensors.
 type step struct {
-	x1, xt, u, v, dv *nn.Tensor
-	t                []float64
+	x0, x1, xt, u, v, dv *nn.Tensor
+	t                    []float64
 }
 
 func newStep(bs int) *step {
 	s := &step{t: make([]float64, bs)}
-	for _, p := range []**nn.Tensor{&s.x1, &s.xt, &s.u, &s.v, &s.dv} {
+	for _, p := range []**nn.Tensor{&s.x0, &s.x1, &s.xt, &s.u, &s.v, &s.dv} {
 		*p = nn.NewTensor(bs, 1, 28, 28)
 	}
 	return s
 }
 
 // run computes x_t and the target u of the flow-matching path for the
-// batch in s.x1, the forward pass, the loss and its gradient dv on the host,
-// and the backward pass. It returns the loss.
+// batch in s.x1 (flowmatch.Path), the forward pass, the loss and its
+// gradient dv on the host (flowmatch.Loss), and the backward pass, as
+// flowmatch.Trainer does. It returns the loss.
 func (s *step) run(net network, kind lossKind, rng *rand.Rand) float64 {
-	const tEps = 1e-5
-	sigmaMin := 0.1
+	path, loss := flowmatch.Path{Sigma: 0.1, TEps: flowmatch.TEps}, flowmatch.LossReference
 	if kind == mseLoss {
-		sigmaMin = 0
+		path.Sigma, loss = 0, flowmatch.LossMSE
 	}
-	B := len(s.t)
-	P := s.x1.Len() / B
-	var wmean float64
 	for b := range s.t {
-		tb := tEps + (1-2*tEps)*rng.Float64()
-		s.t[b] = tb
-		wmean += tb * (1 - tb) / float64(B)
-		for p := 0; p < P; p++ {
-			i := b*P + p
-			x0 := rng.NormFloat64()
-			x1 := float64(s.x1.Data[i])
-			s.xt.Data[i] = float32((1-(1-sigmaMin)*tb)*x0 + tb*x1)
-			s.u.Data[i] = float32(x1 - (1-sigmaMin)*x0)
-		}
+		s.t[b] = path.SampleTime(rng)
 	}
+	for i := range s.x0.Data {
+		s.x0.Data[i] = float32(rng.NormFloat64())
+	}
+	path.Interpolate(s.xt.Data, s.u.Data, s.x0.Data, s.x1.Data, s.t)
 	s.xt.HostChanged()
 	net.Forward(s.v, s.xt, s.t)
-	vd := s.v.ToHost()
-	N := float64(len(vd))
-	var loss float64
-	switch kind {
-	case mseLoss:
-		for i, vi := range vd {
-			d := float64(vi) - float64(s.u.Data[i])
-			loss += d * d / N
-			s.dv.Data[i] = float32(2 * d / N)
-		}
-	default:
-		const beta, reg = 0.1, 3e-5
-		for b := 0; b < B; b++ {
-			w := s.t[b] * (1 - s.t[b]) / (wmean + 1e-8)
-			for p := 0; p < P; p++ {
-				i := b*P + p
-				vi := float64(vd[i])
-				d := vi - float64(s.u.Data[i])
-				var l, g float64
-				switch {
-				case d > beta:
-					l, g = d-beta/2, 1
-				case d < -beta:
-					l, g = -d-beta/2, -1
-				default:
-					l, g = d*d/(2*beta), d/beta
-				}
-				loss += (w*l + reg*vi*vi) / N
-				s.dv.Data[i] = float32((w*g + 2*reg*vi) / N)
-			}
-		}
-	}
+	l := loss.Eval(s.dv.Data, s.v.ToHost(), s.u.Data, s.t)
 	s.dv.HostChanged()
-	net.ZeroGrad()
+	nn.ZeroGrad(net.Params())
 	net.Backward(nil, s.dv)
-	return loss
+	return l
 }
