@@ -115,44 +115,7 @@ func TestTorchParity(t *testing.T) {
 func TestTorchParityUNet(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, bk Backend) {
 		net := NewUNet(UNetConfig{Base: 16, Mults: []int{1, 2, 4}, Blocks: 2, Mid: 1, TimeDim: 32, Groups: 8, Backend: bk}, newRand(0))
-		if _, err := LoadParams(filepath.Join("..", "testdata", "torch", "unet_weights.safetensors"), net.Params()); err != nil {
-			t.Fatal(err)
-		}
-		batch := readGolden(t, "unet_batch.safetensors")
-		x, vWant, dv := golden(t, batch, "x"), golden(t, batch, "v"), golden(t, batch, "dv")
-		tt := golden(t, batch, "t")
-		ts := make([]float64, len(tt.Data))
-		for i, v := range tt.Data {
-			ts[i] = float64(v)
-		}
-		v := NewTensor(x.Shape...)
-		net.Forward(v, x, ts)
-		v.ToHost()
-		var worst float64
-		for i := range v.Data {
-			worst = math.Max(worst, math.Abs(float64(v.Data[i]-vWant.Data[i])))
-		}
-		t.Logf("forward: max |v_go − v_torch| = %.3g", worst)
-		if !(worst <= 1e-4) {
-			t.Errorf("forward: max |v_go − v_torch| = %.3g > 1e-4", worst)
-		}
-		dx := NewTensor(x.Shape...)
-		ZeroGrad(net.Params())
-		net.Backward(dx, dv)
-		grads := readGolden(t, "unet_grads.safetensors")
-		var worstG float64
-		for _, p := range net.Params() {
-			e := relErr(p.Grad.ToHost(), golden(t, grads, p.Name).Data)
-			worstG = math.Max(worstG, e)
-			if !(e <= 1e-4) {
-				t.Errorf("%s: gradient relative error %.3g > 1e-4", p.Name, e)
-			}
-		}
-		e := relErr(dx.ToHost(), golden(t, batch, "dx").Data)
-		t.Logf("gradients: worst parameter relative error %.3g, input %.3g", worstG, e)
-		if !(e <= 1e-4) {
-			t.Errorf("input gradient: relative error %.3g > 1e-4", e)
-		}
+		unetParity(t, net, "unet")
 	})
 }
 
@@ -186,46 +149,56 @@ func TestTorchParityUNetAttention(t *testing.T) {
 		if strings.Join(mine, " ") != strings.Join(theirs, " ") {
 			t.Fatalf("middle parameters\n\t%v\nthe state_dict's\n\t%v", mine, theirs)
 		}
-		if _, err := LoadParams(filepath.Join("..", "testdata", "torch", "unet_attn_weights.safetensors"), net.Params()); err != nil {
-			t.Fatal(err)
-		}
-		batch := readGolden(t, "unet_attn_batch.safetensors")
-		x, vWant, dv := golden(t, batch, "x"), golden(t, batch, "v"), golden(t, batch, "dv")
-		tt := golden(t, batch, "t")
-		ts := make([]float64, len(tt.Data))
-		for i, v := range tt.Data {
-			ts[i] = float64(v)
-		}
-		v := NewTensor(x.Shape...)
-		net.Forward(v, x, ts)
-		v.ToHost()
-		var worst float64
-		for i := range v.Data {
-			worst = math.Max(worst, math.Abs(float64(v.Data[i]-vWant.Data[i])))
-		}
-		t.Logf("forward: max |v_go − v_torch| = %.3g", worst)
-		if !(worst <= 1e-4) {
-			t.Errorf("forward: max |v_go − v_torch| = %.3g > 1e-4", worst)
-		}
-		dx := NewTensor(x.Shape...)
-		ZeroGrad(net.Params())
-		net.Backward(dx, dv)
-		grads := readGolden(t, "unet_attn_grads.safetensors")
-		var worstG, worstA float64
-		for _, p := range net.Params() {
-			e := relErr(p.Grad.ToHost(), golden(t, grads, p.Name).Data)
-			worstG = math.Max(worstG, e)
-			if strings.HasPrefix(p.Name, "mid_attn.") {
-				worstA = math.Max(worstA, e)
-			}
-			if !(e <= 1e-4) {
-				t.Errorf("%s: gradient relative error %.3g > 1e-4", p.Name, e)
-			}
-		}
-		e := relErr(dx.ToHost(), golden(t, batch, "dx").Data)
-		t.Logf("gradients: worst parameter relative error %.3g (attention block %.3g), input %.3g", worstG, worstA, e)
-		if !(e <= 1e-4) {
-			t.Errorf("input gradient: relative error %.3g > 1e-4", e)
-		}
+		unetParity(t, net, "unet_attn")
 	})
+}
+
+// unetParity loads testdata/torch/PREFIX_weights.safetensors into net and
+// checks its forward pass (1e-4 absolute), every parameter gradient and the
+// input gradient of Σ v·dv (1e-4 relative in norm) against PyTorch's
+// PREFIX_batch and PREFIX_grads; the attention block's worst gradient error
+// is logged apart.
+func unetParity(t *testing.T, net *UNet, prefix string) {
+	t.Helper()
+	if _, err := LoadParams(filepath.Join("..", "testdata", "torch", prefix+"_weights.safetensors"), net.Params()); err != nil {
+		t.Fatal(err)
+	}
+	batch := readGolden(t, prefix+"_batch.safetensors")
+	x, vWant, dv := golden(t, batch, "x"), golden(t, batch, "v"), golden(t, batch, "dv")
+	tt := golden(t, batch, "t")
+	ts := make([]float64, len(tt.Data))
+	for i, v := range tt.Data {
+		ts[i] = float64(v)
+	}
+	v := NewTensor(x.Shape...)
+	net.Forward(v, x, ts)
+	v.ToHost()
+	var worst float64
+	for i := range v.Data {
+		worst = math.Max(worst, math.Abs(float64(v.Data[i]-vWant.Data[i])))
+	}
+	t.Logf("forward: max |v_go − v_torch| = %.3g", worst)
+	if !(worst <= 1e-4) {
+		t.Errorf("forward: max |v_go − v_torch| = %.3g > 1e-4", worst)
+	}
+	dx := NewTensor(x.Shape...)
+	ZeroGrad(net.Params())
+	net.Backward(dx, dv)
+	grads := readGolden(t, prefix+"_grads.safetensors")
+	var worstG, worstA float64
+	for _, p := range net.Params() {
+		e := relErr(p.Grad.ToHost(), golden(t, grads, p.Name).Data)
+		worstG = math.Max(worstG, e)
+		if strings.HasPrefix(p.Name, "mid_attn.") {
+			worstA = math.Max(worstA, e)
+		}
+		if !(e <= 1e-4) {
+			t.Errorf("%s: gradient relative error %.3g > 1e-4", p.Name, e)
+		}
+	}
+	e := relErr(dx.ToHost(), golden(t, batch, "dx").Data)
+	t.Logf("gradients: worst parameter relative error %.3g (attention block %.3g), input %.3g", worstG, worstA, e)
+	if !(e <= 1e-4) {
+		t.Errorf("input gradient: relative error %.3g > 1e-4", e)
+	}
 }
