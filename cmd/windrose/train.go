@@ -35,11 +35,14 @@ interrupted and resumed run ends with the same weights, bit for bit, as one
 that never stopped.
 
 The recipe starts from -preset: "default", windrose's configuration for
-recognisable digits in 15 minutes on two CPU cores (network of width 24,
-batch 32, AdamW 3e-3 with warm-up and cosine decay, MSE loss), or
-"reference", the tutorial's exact recipe (full network, batch 256, lr 2e-4,
-50 epochs, smooth-L1 loss; about 23 minutes per epoch on two cores). The
-other flags override single fields. Training stops at the first of -epochs,
+digits in 15 minutes on two CPU cores (a U-Net at 28, 14 and 7 pixels of
+widths 32, 64 and 128, batch 64, AdamW 2e-3 with warm-up, cosine decay and
+gradient clipping, MSE loss, logit-normal times, σmin 0, minibatch OT
+coupling); "small", the previous default (the tutorial's network at width
+24, batch 32, AdamW 3e-3, uniform times, σmin 0.1); or "reference", the
+tutorial's exact recipe (full network, batch 256, lr 2e-4, 50 epochs,
+smooth-L1 loss; about 23 minutes per epoch on two cores). The other flags
+override single fields. Training stops at the first of -epochs,
 -minutes and -steps, all three counted from the start of the run, across
 resumes (-minutes 0: no time limit), and the cosine decay ends at the first of them: "-resume -minutes
 20" gives a 15-minute run 5 more minutes (and fits the decay to the new
