@@ -171,7 +171,11 @@ func (f *netField) pass(n int, t float64, x []float64) {
 		f.times = append(f.times, t)
 	}
 	f.xin.HostChanged()
-	f.net.Forward(&f.v, &f.xin, f.times)
+	if f.probes() == 0 {
+		infer(f.net, &f.v, &f.xin, f.times)
+	} else {
+		f.net.Forward(&f.v, &f.xin, f.times) // InputGradient follows
+	}
 	f.v.ToHost()
 	f.passes++
 }

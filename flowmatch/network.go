@@ -25,6 +25,23 @@ type Network interface {
 	Params() []*nn.Param
 }
 
+// inferer is a Network with a pass for inference alone (nn.UNet.Infer):
+// Forward's velocities, bit for bit, from less memory, with nothing kept
+// for Backward.
+type inferer interface {
+	Infer(v, x *nn.Tensor, t []float64)
+}
+
+// infer writes v = v_θ(x, t) with net's inference pass when it has one,
+// else with Forward. No Backward may follow it.
+func infer(net Network, v, x *nn.Tensor, t []float64) {
+	if n, ok := net.(inferer); ok {
+		n.Infer(v, x, t)
+		return
+	}
+	net.Forward(v, x, t)
+}
+
 // InputGradient writes to dx the vector-Jacobian product dvᵀ·∂v/∂x of the
 // last Forward of net, leaving every parameter's Grad unchanged: the
 // product that divergence estimates for likelihoods need. It costs one

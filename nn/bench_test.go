@@ -103,7 +103,7 @@ func BenchmarkTrainStep(b *testing.B) {
 // batch 256, the sampling workload.
 func BenchmarkForward(b *testing.B) {
 	rng := newRand(43)
-	benchForward(b, NewVelocityNet(Config{}, rng), rng)
+	benchForward(b, NewVelocityNet(Config{}, rng).Forward, rng)
 }
 
 // BenchmarkForwardUNet reports image-evaluations/s of the default U-Net
@@ -111,14 +111,19 @@ func BenchmarkForward(b *testing.B) {
 // the sampling workload of the shipped model.
 func BenchmarkForwardUNet(b *testing.B) {
 	rng := newRand(44)
-	benchForward(b, NewUNet(UNetConfig{Channels: 1}, rng), rng)
+	benchForward(b, NewUNet(UNetConfig{Channels: 1}, rng).Forward, rng)
 }
 
-// benchForward times forward passes of net on a batch of 256 random
-// images at random times.
-func benchForward(b *testing.B, net interface {
-	Forward(v, x *Tensor, t []float64)
-}, rng *rand.Rand) {
+// BenchmarkInferUNet is BenchmarkForwardUNet with UNet.Infer, the pass
+// sampling uses.
+func BenchmarkInferUNet(b *testing.B) {
+	rng := newRand(44)
+	benchForward(b, NewUNet(UNetConfig{Channels: 1}, rng).Infer, rng)
+}
+
+// benchForward times passes of a network on a batch of 256 random images
+// at random times.
+func benchForward(b *testing.B, pass func(v, x *Tensor, t []float64), rng *rand.Rand) {
 	const batch = 256
 	x := randTensor(rng, 1, batch, 1, 28, 28)
 	v := NewTensor(batch, 1, 28, 28)
@@ -126,12 +131,12 @@ func benchForward(b *testing.B, net interface {
 	for i := range ts {
 		ts[i] = rng.Float64()
 	}
-	net.Forward(v, x, ts)
+	pass(v, x, ts)
 	b.ReportAllocs()
 	b.ResetTimer()
 	c0 := cpuTime()
 	for i := 0; i < b.N; i++ {
-		net.Forward(v, x, ts)
+		pass(v, x, ts)
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "img-evals/s")
 	b.ReportMetric((cpuTime()-c0).Seconds()*1e3/float64(batch*b.N), "cpu-ms/img")

@@ -101,6 +101,26 @@ func (r *ResBlock) Forward(y, x, temb *Tensor) {
 	r.add.Forward(y, y, x)
 }
 
+// infer computes y as Forward does, with the caller's temporaries ta and
+// tb (resized to x's shape) in place of the block's own activations, so
+// that blocks can share them; Backward may not follow.
+func (r *ResBlock) infer(y, x, temb, ta, tb *Tensor) {
+	B := x.Dim(0)
+	ta.Resize(x.Shape...)
+	tb.Resize(x.Shape...)
+	r.st.Resize(B, r.TimeDim)
+	r.ss.Resize(B, 2*r.Channels)
+
+	r.Norm1.Forward(ta, x)
+	r.Conv1.Forward(tb, ta)
+	r.filmAct.Forward(&r.st, temb)
+	r.Film.Forward(&r.ss, &r.st)
+	r.film.Forward(ta, tb, &r.ss)
+	r.Norm2.Forward(tb, ta)
+	r.Conv2.Forward(y, tb)
+	r.add.Forward(y, y, x)
+}
+
 // Backward adds the parameter gradients for output gradient dy, writes the
 // gradient of the input to dx (dx may be dy; skipped when nil) and the
 // gradient of the time embedding to dtemb [B,TimeDim] (overwritten; skipped

@@ -177,8 +177,11 @@ type UNet struct {
 	attnOut            []Tensor
 	o                  Tensor
 	skips              []*Tensor
-	// Backward buffers: two per level.
-	ga, gb                []Tensor
+	// Backward buffers: two per level, sized by Backward.
+	ga, gb []Tensor
+	// Infer's activations, per level: the skip, two that take turns as a
+	// block's input and output, and a ResBlock's two temporaries.
+	inf                   [5][]Tensor
 	dtemb, dtmp, dm, dm1a Tensor
 	forwarded             bool
 }
@@ -270,6 +273,9 @@ func NewUNet(cfg UNetConfig, rng *rand.Rand) *UNet {
 	n.ga = make([]Tensor, L)
 	n.skips = make([]*Tensor, L)
 	n.gb = make([]Tensor, L)
+	for k := range n.inf {
+		n.inf[k] = make([]Tensor, L)
+	}
 	n.SetBackend(cfg.Backend)
 	return n
 }
@@ -325,7 +331,7 @@ func (n *UNet) resize(B, H, W int) {
 	}
 	n.batch, n.h, n.w = B, H, W
 	ws, td, L := n.Config.Widths(), n.Config.TimeDim, len(n.Config.Mults)
-	for _, t := range []*Tensor{&n.emb, &n.m1, &n.m1a, &n.temb, &n.dtemb, &n.dtmp, &n.dm, &n.dm1a} {
+	for _, t := range []*Tensor{&n.dtemb, &n.dtmp, &n.dm, &n.dm1a} {
 		t.Resize(B, td)
 	}
 	n.h0.Resize(B, ws[0], H, W)
@@ -344,8 +350,6 @@ func (n *UNet) resize(B, H, W int) {
 		if i > 0 {
 			n.downConv[i-1].Resize(B, ws[i], h, w)
 		}
-		n.ga[i].Resize(B, ws[i], h, w)
-		n.gb[i].Resize(B, ws[i], h, w)
 	}
 	hl, wl := levelSize(H, W, L-1)
 	for j := range n.midOut {
@@ -361,25 +365,10 @@ func (n *UNet) resize(B, H, W int) {
 // multiples of 2^(levels−1) (28 for MNIST with three levels). v may not
 // alias x.
 func (n *UNet) Forward(v, x *Tensor, t []float64) {
-	c := n.Config
-	if x == nil || len(x.Shape) != 4 || x.Dim(1) != c.Channels {
-		panic(fmt.Sprintf("nn: UNet input %v is not [B,%d,H,W]", x, c.Channels))
-	}
-	B, H, W := x.Dim(0), x.Dim(2), x.Dim(3)
-	L := len(c.Mults)
-	if f := 1 << (L - 1); H%f != 0 || W%f != 0 || H < f || W < f {
-		panic(fmt.Sprintf("nn: UNet input %dx%d: height and width must be multiples of %d", H, W, f))
-	}
-	if len(t) != B {
-		panic(fmt.Sprintf("nn: UNet got %d times for a batch of %d", len(t), B))
-	}
-	checkShape("UNet output", v, x.Shape...)
+	B, H, W := n.check(v, x, t)
+	L := len(n.Config.Mults)
 	n.resize(B, H, W)
-
-	n.embed.Forward(&n.emb, t)
-	n.TimeMLP0.Forward(&n.m1, &n.emb)
-	n.timeAct.Forward(&n.m1a, &n.m1)
-	n.TimeMLP2.Forward(&n.temb, &n.m1a)
+	n.timeEmbedding(t)
 
 	n.InConv.Forward(&n.h0, x)
 	cur := &n.h0
@@ -417,6 +406,104 @@ func (n *UNet) Forward(v, x *Tensor, t []float64) {
 	n.forwarded = true
 }
 
+// check panics unless v, x and t are a valid Forward or Infer call, and
+// returns the batch size and the image height and width.
+func (n *UNet) check(v, x *Tensor, t []float64) (B, H, W int) {
+	c := n.Config
+	if x == nil || len(x.Shape) != 4 || x.Dim(1) != c.Channels {
+		panic(fmt.Sprintf("nn: UNet input %v is not [B,%d,H,W]", x, c.Channels))
+	}
+	B, H, W = x.Dim(0), x.Dim(2), x.Dim(3)
+	if f := 1 << (len(c.Mults) - 1); H%f != 0 || W%f != 0 || H < f || W < f {
+		panic(fmt.Sprintf("nn: UNet input %dx%d: height and width must be multiples of %d", H, W, f))
+	}
+	if len(t) != B {
+		panic(fmt.Sprintf("nn: UNet got %d times for a batch of %d", len(t), B))
+	}
+	checkShape("UNet output", v, x.Shape...)
+	return B, H, W
+}
+
+// timeEmbedding computes temb = Linear(SiLU(Linear(sinusoidal(t)))).
+func (n *UNet) timeEmbedding(t []float64) {
+	for _, b := range []*Tensor{&n.emb, &n.m1, &n.m1a, &n.temb} {
+		b.Resize(len(t), n.Config.TimeDim)
+	}
+	n.embed.Forward(&n.emb, t)
+	n.TimeMLP0.Forward(&n.m1, &n.emb)
+	n.timeAct.Forward(&n.m1a, &n.m1)
+	n.TimeMLP2.Forward(&n.temb, &n.m1a)
+}
+
+// Infer computes what Forward does, bit for bit, for inference alone
+// (sampling, encoding): it keeps nothing for Backward and lets the layers
+// of each resolution level share five activation buffers (the skip, two
+// that take turns as a block's input and output, and a ResBlock's two
+// temporaries) where Forward keeps every activation, so a pass needs a
+// fraction of Forward's memory (two fifths for the default network, whose
+// activations at 28×28 dominate both). Backward may not follow
+// Infer: it panics until the next Forward.
+func (n *UNet) Infer(v, x *Tensor, t []float64) {
+	B, H, W := n.check(v, x, t)
+	c := n.Config
+	ws, L := c.Widths(), len(c.Mults)
+	n.forwarded = false
+	skip, p, q, ta, tb := n.inf[0], n.inf[1], n.inf[2], n.inf[3], n.inf[4]
+	for i := range L {
+		h, w := levelSize(H, W, i)
+		for _, t := range []*Tensor{&skip[i], &p[i], &q[i], &ta[i], &tb[i]} {
+			t.Resize(B, ws[i], h, w)
+		}
+	}
+	// other returns the turn-taking buffer of level i that is not cur.
+	other := func(i int, cur *Tensor) *Tensor {
+		if cur == &p[i] {
+			return &q[i]
+		}
+		return &p[i]
+	}
+	n.timeEmbedding(t)
+
+	n.InConv.Forward(&p[0], x)
+	cur := &p[0]
+	for i := range L {
+		for j, r := range n.DownBlocks[i] {
+			dst := other(i, cur)
+			if j == len(n.DownBlocks[i])-1 {
+				dst = &skip[i]
+			}
+			r.infer(dst, cur, &n.temb, &ta[i], &tb[i])
+			cur = dst
+		}
+		if i < L-1 {
+			n.Downs[i].Forward(&p[i+1], cur)
+			cur = &p[i+1]
+		}
+	}
+	for j, r := range n.Mid {
+		dst := other(L-1, cur)
+		r.infer(dst, cur, &n.temb, &ta[L-1], &tb[L-1])
+		cur = dst
+		if j < len(n.MidAttn) {
+			dst = other(L-1, cur)
+			n.MidAttn[j].Forward(dst, cur)
+			cur = dst
+		}
+	}
+	for i := L - 2; i >= 0; i-- {
+		n.Ups[i].Forward(&p[i], cur)
+		n.add.Forward(&p[i], &p[i], &skip[i])
+		cur = &p[i]
+		for _, r := range n.UpBlocks[i] {
+			dst := other(i, cur)
+			r.infer(dst, cur, &n.temb, &ta[i], &tb[i])
+			cur = dst
+		}
+	}
+	n.OutNorm.Forward(&ta[0], cur)
+	n.OutConv.Forward(v, &ta[0])
+}
+
 // Backward adds to every parameter's Grad the gradient of a loss whose
 // gradient with respect to the last Forward's output is dv, and writes the
 // gradient with respect to the input x to dx (skipped when dx is nil). The
@@ -430,6 +517,12 @@ func (n *UNet) Backward(dx, dv *Tensor) {
 	checkShape("UNet output gradient", dv, B, c.Channels, H, W)
 	if dx != nil {
 		checkShape("UNet input gradient", dx, B, c.Channels, H, W)
+	}
+	ws := c.Widths()
+	for i := range L {
+		h, w := levelSize(H, W, i)
+		n.ga[i].Resize(B, ws[i], h, w)
+		n.gb[i].Resize(B, ws[i], h, w)
 	}
 	first := true
 	accTemb := func() {

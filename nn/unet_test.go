@@ -259,3 +259,92 @@ func TestUNetConfigValidate(t *testing.T) {
 		t.Errorf("the zero config: %v", err)
 	}
 }
+
+// TestUNetInfer: Infer gives Forward's output bit for bit, across batch
+// sizes and interleaved with Forward and Backward, leaves Forward's
+// gradients as a fresh net's, and Backward after it panics.
+func TestUNetInfer(t *testing.T) {
+	cfg := UNetConfig{Base: 8, Mults: []int{1, 2, 2}, Blocks: 2, Mid: 3, Attention: true, TimeDim: 8, Groups: 2}
+	n := NewUNet(cfg, newRand(50))
+	rng := newRand(51)
+	input := func(B int) (*Tensor, []float64) {
+		x := randTensor(rng, 1, B, 1, 8, 8)
+		ts := make([]float64, B)
+		for i := range ts {
+			ts[i] = rng.Float64()
+		}
+		return x, ts
+	}
+	for _, s := range []struct {
+		B     int
+		infer bool
+	}{{3, false}, {5, true}, {3, true}, {3, false}, {2, true}} {
+		x, ts := input(s.B)
+		v := NewTensor(x.Shape...)
+		fresh := NewUNet(cfg, newRand(50))
+		want := NewTensor(x.Shape...)
+		fresh.Forward(want, x, ts)
+		if s.infer {
+			n.Infer(v, x, ts)
+		} else {
+			n.Forward(v, x, ts)
+		}
+		if d := cmp.Diff(want.ToHost(), v.ToHost()); d != "" {
+			t.Fatalf("batch %d, infer %v: output differs from a fresh net's Forward:\n%s", s.B, s.infer, d)
+		}
+		if s.infer {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("batch %d: Backward after Infer did not panic", s.B)
+					}
+				}()
+				n.Backward(nil, v)
+			}()
+			continue
+		}
+		n.ZeroGrad()
+		n.Backward(nil, v)
+		fresh.Backward(nil, want)
+		for i, p := range n.Params() {
+			if d := cmp.Diff(fresh.Params()[i].Grad.ToHost(), p.Grad.ToHost()); d != "" {
+				t.Fatalf("batch %d: gradient of %s differs from a fresh net's:\n%s", s.B, p.Name, d)
+			}
+		}
+	}
+}
+
+// TestUNetInferMemory: the buffers the first Infer of the default network
+// sizes (what its first call allocates beyond a later one's) are less than
+// half of Forward's, which keeps every activation for Backward.
+func TestUNetInferMemory(t *testing.T) {
+	const B = 16
+	rng := newRand(52)
+	x := randTensor(rng, 1, B, 1, 28, 28)
+	ts := make([]float64, B)
+	for i := range ts {
+		ts[i] = rng.Float64()
+	}
+	// buffers returns what f's first call allocates beyond its second.
+	buffers := func(f func(v, x *Tensor, t []float64)) int64 {
+		v := NewTensor(x.Shape...)
+		var a [3]runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&a[0])
+		f(v, x, ts)
+		runtime.ReadMemStats(&a[1])
+		f(v, x, ts)
+		runtime.ReadMemStats(&a[2])
+		return int64(a[1].TotalAlloc-a[0].TotalAlloc) - int64(a[2].TotalAlloc-a[1].TotalAlloc)
+	}
+	// Warm the backend's scratch pools, shared by all nets, first.
+	warm := NewUNet(UNetConfig{Channels: 1}, newRand(53))
+	warm.Forward(NewTensor(x.Shape...), x, ts)
+	warm.Backward(nil, NewTensor(x.Shape...))
+	fwd := buffers(NewUNet(UNetConfig{Channels: 1}, newRand(53)).Forward)
+	inf := buffers(NewUNet(UNetConfig{Channels: 1}, newRand(53)).Infer)
+	t.Logf("buffers: Forward %d bytes, Infer %d (%.2f)", fwd, inf, float64(inf)/float64(fwd))
+	if !(inf > 0 && float64(inf) < 0.5*float64(fwd)) {
+		t.Errorf("Infer's buffers are %d bytes, Forward's %d: want less than half", inf, fwd)
+	}
+}

@@ -200,6 +200,19 @@ type network interface {
 	Params() []*nn.Param
 }
 
+// infer runs net's pass for inference alone when it has one (nn.UNet's
+// Infer, as flowmatch's sampler does), else Forward: the peer's forward
+// row runs under torch.no_grad, which keeps no activations either.
+func infer(net network, v, x *nn.Tensor, t []float64) {
+	if n, ok := net.(interface {
+		Infer(v, x *nn.Tensor, t []float64)
+	}); ok {
+		n.Infer(v, x, t)
+		return
+	}
+	net.Forward(v, x, t)
+}
+
 // bench is windrose's side: the network, optimiser, EMA and data set,
 // built once and measured twice.
 type bench struct {
@@ -325,7 +338,7 @@ func (e *bench) measure(steps int) results {
 			c0, w0 = snapshot(), time.Now()
 		}
 		t0 := time.Now()
-		net.Forward(v, x, ts)
+		infer(net, v, x, ts)
 		if s >= 2 {
 			times = append(times, time.Since(t0).Seconds())
 		}
