@@ -141,3 +141,42 @@ func benchForward(b *testing.B, pass func(v, x *Tensor, t []float64), rng *rand.
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "img-evals/s")
 	b.ReportMetric((cpuTime()-c0).Seconds()*1e3/float64(batch*b.N), "cpu-ms/img")
 }
+
+// BenchmarkConvAlgorithm times both algorithms of the 3×3, stride-1,
+// same-size Conv2d on a batch of 64, for the shapes that decide
+// winogradApplies' rule: the default U-Net's (32 channels at 28×28, 64 at
+// 14×14, 128 at 7×7, and its first and last convolutions with one channel
+// on one side) and a few around them. cpu-ms/op is the CPU time of one
+// convolution.
+func BenchmarkConvAlgorithm(b *testing.B) {
+	c := DefaultBackend().(*cpuBackend)
+	for _, s := range []struct{ Cin, Cout, H int }{
+		{1, 32, 28}, {32, 32, 28}, {32, 1, 28}, {16, 16, 28}, {64, 64, 28},
+		{16, 16, 14}, {64, 64, 14}, {128, 128, 14},
+		{32, 32, 7}, {128, 128, 7}, {256, 256, 7},
+	} {
+		rng := newRand(45)
+		x := randTensor(rng, 1, 64, s.Cin, s.H, s.H)
+		w := randTensor(rng, 0.1, s.Cout, s.Cin, 3, 3)
+		bias := randTensor(rng, 0.1, s.Cout)
+		y := NewTensor(64, s.Cout, s.H, s.H)
+		g := convGeom(y, x, w, 1, 1)
+		for _, alg := range []struct {
+			name string
+			f    func()
+		}{
+			{"winograd", func() { c.conv2dWinograd(y, x, w, bias.Data) }},
+			{"im2col", func() { c.conv2dIm2col(y, x, w, bias.Data, &g) }},
+		} {
+			b.Run(fmt.Sprintf("%dx%d/%dto%d/%s", s.H, s.H, s.Cin, s.Cout, alg.name), func(b *testing.B) {
+				alg.f()
+				b.ResetTimer()
+				c0 := cpuTime()
+				for i := 0; i < b.N; i++ {
+					alg.f()
+				}
+				b.ReportMetric((cpuTime()-c0).Seconds()*1e3/float64(b.N), "cpu-ms/op")
+			})
+		}
+	}
+}

@@ -369,27 +369,47 @@ func addChannelSums(db, x []float32, B, C, P int) {
 }
 
 func (c *cpuBackend) Conv2d(y, x, w, b *Tensor, stride, pad int) {
-	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	Cout, KH, KW := w.Shape[0], w.Shape[2], w.Shape[3]
-	g := geom{C: Cin, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: y.Shape[2], OW: y.Shape[3]}
-	K, P, kk := Cin*KH*KW, g.OH*g.OW, KH*KW
+	g := convGeom(y, x, w, stride, pad)
+	Cout := w.Shape[0]
 	var bias []float32
 	if b != nil {
 		bias = b.Data
 	}
-	if winogradApplies(&g) {
-		u := c.pool.get(16 * Cout * Cin)
-		winogradWeights(u, w.Data, Cout, Cin, false)
-		c.winograd(y.Data, x.Data, u, bias, B, Cin, Cout, H, W)
-		c.pool.put(u)
+	if winogradApplies(&g, Cout) {
+		c.conv2dWinograd(y, x, w, bias)
 		return
 	}
+	c.conv2dIm2col(y, x, w, bias, &g)
+}
+
+// conv2dWinograd is Conv2d for the 3×3, stride-1, same-size case by
+// Winograd's F(2×2, 3×3).
+func (c *cpuBackend) conv2dWinograd(y, x, w *Tensor, bias []float32) {
+	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	Cout := w.Shape[0]
+	u := c.pool.get(16 * Cout * Cin)
+	winogradWeights(u, w.Data, Cout, Cin, false)
+	c.winograd(y.Data, x.Data, u, bias, B, Cin, Cout, H, W)
+	c.pool.put(u)
+}
+
+// convGeom is the geometry of a Conv2d from x to y with kernels w.
+func convGeom(y, x, w *Tensor, stride, pad int) geom {
+	return geom{C: x.Shape[1], H: x.Shape[2], W: x.Shape[3], KH: w.Shape[2], KW: w.Shape[3], Stride: stride, Pad: pad, OH: y.Shape[2], OW: y.Shape[3]}
+}
+
+// conv2dIm2col is Conv2d as one GEMM per chunk of samples over their
+// im2col columns.
+func (c *cpuBackend) conv2dIm2col(y, x, w *Tensor, bias []float32, g *geom) {
+	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	Cout, KH, KW := w.Shape[0], w.Shape[2], w.Shape[3]
+	K, P, kk := Cin*KH*KW, g.OH*g.OW, KH*KW
 	c.chunked(B, K*P, Cout*P, 1, nil, func(r runner, s0, n int, cols, out, _ []float32) {
 		N := n * P
 		r.loop(n*Cin, grainFor(kk*P), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				s, ci := i/Cin, i%Cin
-				im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], &g)
+				im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], g)
 			}
 		})
 		if n == 1 {
@@ -419,7 +439,7 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 	if dw == nil && dx == nil {
 		return
 	}
-	if dx != nil && winogradApplies(&g) {
+	if dx != nil && winogradApplies(&g, Cout) {
 		// The input gradient of a same-size 3×3 convolution is the
 		// same-size 3×3 convolution of dy with the kernels rotated by
 		// 180° and the channel roles swapped.

@@ -29,11 +29,23 @@ import "gonum.org/v1/gonum/blas"
 // for the T tiles of a chunk of n samples, tile t = (sample, tile row, tile
 // column) in row-major order.
 
-// winogradApplies reports whether a Conv2d geometry is the 3×3, stride-1,
-// same-size case Winograd handles here.
-func winogradApplies(g *geom) bool {
-	return g.KH == 3 && g.KW == 3 && g.Stride == 1 && g.Pad == 1 && g.OH == g.H && g.OW == g.W
+// winogradApplies reports whether a Conv2d of geometry g with cout output
+// channels runs as Winograd: the 3×3, stride-1, same-size case it handles,
+// where it is the faster algorithm. That is a measured rule
+// (BenchmarkConvAlgorithm; docs/benchmarks.md, "Convolution algorithm by
+// shape"): the 2×2 output tiles cover an odd side only by computing a row
+// and a column that are thrown away (64 outputs for the 49 of a 7×7 plane),
+// and with fewer than 16 channels on either side the 16 products are too
+// thin for the GEMM to pay for the transforms; there im2col is faster, by
+// up to 5 times for one input channel.
+func winogradApplies(g *geom, cout int) bool {
+	return g.KH == 3 && g.KW == 3 && g.Stride == 1 && g.Pad == 1 && g.OH == g.H && g.OW == g.W &&
+		g.H%2 == 0 && g.W%2 == 0 && min(g.C, cout) >= winogradMinChannels
 }
+
+// winogradMinChannels is the fewest input or output channels for which
+// Winograd beats im2col (see winogradApplies).
+const winogradMinChannels = 16
 
 // winogradWeights writes U[ξ][o][i] = (G g Gᵀ)_ξ for the 3×3 kernels of w
 // [A][Bc][3][3]. Without flip, o runs over A and i over Bc and g = w[o][i]
