@@ -8,7 +8,7 @@
 // A Tensor is a shape and a []float32 in row-major order; images are NCHW.
 // The layers are Linear, Conv2d, ConvTranspose2d, GroupNorm (optionally
 // fused with the SiLU that follows it), SiLU, FiLM, TimeEmbedding and Add;
-// ResBlock and VelocityNet compose them. Every layer is used the same way:
+// ResBlock, VelocityNet and UNet compose them. Every layer is used the same way:
 //
 //	layer.Forward(y, x)    // writes y, keeps x for Backward
 //	layer.Backward(dx, dy) // adds parameter gradients, writes dx
@@ -19,6 +19,11 @@
 // input gradient is skipped. Backward must follow the Forward whose input is
 // still unchanged. Wrong shapes are programming errors and panic with an
 // "nn: ..." message; I/O and malformed files are returned errors.
+//
+// Networks that are sampled at large batches also have a pass for inference
+// alone: UNet.Infer gives Forward's output bit for bit but keeps nothing for
+// Backward, its layers sharing a few buffers per resolution, so it needs a
+// fraction of Forward's memory. flowmatch's sampler uses it.
 //
 // Parameters are initialised as PyTorch initialises the same modules, from
 // an injected *rand.Rand (math/rand/v2), never a global source. A model's
