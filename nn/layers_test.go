@@ -39,12 +39,12 @@ func TestLinear(t *testing.T) {
 }
 
 var convCases = []struct{ B, Cin, Cout, H, W, K, S, P int }{
-	{2, 3, 4, 6, 6, 3, 1, 1}, // the ResBlock convolutions
-	{2, 3, 5, 8, 8, 4, 2, 1}, // Down
-	{1, 2, 3, 7, 5, 3, 2, 0}, // odd sizes, no padding
-	{2, 1, 4, 5, 6, 3, 1, 1}, // InConv: one input channel
-	{2, 4, 1, 5, 5, 3, 1, 1}, // OutConv: one output channel
-	{1, 2, 2, 6, 7, 4, 1, 2}, // padding wider than half the kernel
+	{2, 3, 4, 6, 6, 3, 1, 1},   // the ResBlock convolutions
+	{2, 3, 5, 8, 8, 4, 2, 1},   // Down
+	{1, 2, 3, 7, 5, 3, 2, 0},   // odd sizes, no padding
+	{2, 1, 4, 5, 6, 3, 1, 1},   // InConv: one input channel
+	{2, 4, 1, 5, 5, 3, 1, 1},   // OutConv: one output channel
+	{1, 2, 2, 6, 7, 4, 1, 2},   // padding wider than half the kernel
 	{1, 16, 16, 4, 6, 3, 1, 1}, // enough channels and even sides: Winograd
 }
 
