@@ -25,7 +25,8 @@ type Network interface {
 	Params() []*nn.Param
 }
 
-// inferer is a Network with a pass for inference alone (nn.UNet.Infer):
+// inferer is a Network with a pass for inference alone (nn.VelocityNet's
+// and nn.UNet's Infer):
 // Forward's velocities, bit for bit, from less memory, with nothing kept
 // for Backward.
 type inferer interface {

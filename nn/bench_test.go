@@ -106,6 +106,13 @@ func BenchmarkForward(b *testing.B) {
 	benchForward(b, NewVelocityNet(Config{}, rng).Forward, rng)
 }
 
+// BenchmarkInfer is BenchmarkForward with VelocityNet.Infer, the pass
+// sampling uses.
+func BenchmarkInfer(b *testing.B) {
+	rng := newRand(43)
+	benchForward(b, NewVelocityNet(Config{}, rng).Infer, rng)
+}
+
 // BenchmarkForwardUNet reports image-evaluations/s of the default U-Net
 // (flowmatch.DefaultConfig's: widths 32/64/128 at 28/14/7) at batch 256,
 // the sampling workload of the shipped model.

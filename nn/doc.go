@@ -20,10 +20,10 @@
 // still unchanged. Wrong shapes are programming errors and panic with an
 // "nn: ..." message; I/O and malformed files are returned errors.
 //
-// Networks that are sampled at large batches also have a pass for inference
-// alone: UNet.Infer gives Forward's output bit for bit but keeps nothing for
-// Backward, its layers sharing a few buffers per resolution, so it needs a
-// fraction of Forward's memory. flowmatch's sampler uses it.
+// VelocityNet and UNet, which are sampled at large batches, also have a pass
+// for inference alone: Infer gives Forward's output bit for bit but keeps
+// nothing for Backward, its layers sharing a few buffers per resolution, so
+// it needs a fraction of Forward's memory. flowmatch's sampler uses it.
 //
 // Parameters are initialised as PyTorch initialises the same modules, from
 // an injected *rand.Rand (math/rand/v2), never a global source. A model's

@@ -265,23 +265,40 @@ func TestUNetConfigValidate(t *testing.T) {
 // gradients as a fresh net's, and Backward after it panics.
 func TestUNetInfer(t *testing.T) {
 	cfg := UNetConfig{Base: 8, Mults: []int{1, 2, 2}, Blocks: 2, Mid: 3, Attention: true, TimeDim: 8, Groups: 2}
-	n := NewUNet(cfg, newRand(50))
+	checkInfer(t, func() inferNet { return NewUNet(cfg, newRand(50)) })
+}
+
+// TestVelocityNetInfer is TestUNetInfer for the reference network.
+func TestVelocityNetInfer(t *testing.T) {
+	checkInfer(t, func() inferNet { return NewVelocityNet(Config{Base: 8, TimeDim: 8, Groups: 2}, newRand(54)) })
+}
+
+// inferNet is a network with an inference pass.
+type inferNet interface {
+	Forward(v, x *Tensor, t []float64)
+	Infer(v, x *Tensor, t []float64)
+	Backward(dx, dv *Tensor)
+	ZeroGrad()
+	Params() []*Param
+}
+
+// checkInfer runs Forward and Infer of one net of newNet on batches of 8×8
+// images in an order that resizes and interleaves them, each against
+// Forward and Backward of a fresh net.
+func checkInfer(t *testing.T, newNet func() inferNet) {
+	n := newNet()
 	rng := newRand(51)
-	input := func(B int) (*Tensor, []float64) {
-		x := randTensor(rng, 1, B, 1, 8, 8)
-		ts := make([]float64, B)
-		for i := range ts {
-			ts[i] = rng.Float64()
-		}
-		return x, ts
-	}
 	for _, s := range []struct {
 		B     int
 		infer bool
 	}{{3, false}, {5, true}, {3, true}, {3, false}, {2, true}} {
-		x, ts := input(s.B)
+		x := randTensor(rng, 1, s.B, 1, 8, 8)
+		ts := make([]float64, s.B)
+		for i := range ts {
+			ts[i] = rng.Float64()
+		}
 		v := NewTensor(x.Shape...)
-		fresh := NewUNet(cfg, newRand(50))
+		fresh := newNet()
 		want := NewTensor(x.Shape...)
 		fresh.Forward(want, x, ts)
 		if s.infer {

@@ -79,6 +79,9 @@ type VelocityNet struct {
 	emb, m1, m1a, temb Tensor
 	h0, h1, d, h2, h2m Tensor
 	u, h3, o           Tensor
+	// Infer's activations: five at full resolution, four at half.
+	inf  [5]Tensor
+	infH [4]Tensor
 	// Backward buffers.
 	g28a, g28b, g14       Tensor
 	dtemb, dtmp, dm, dm1a Tensor
@@ -146,7 +149,7 @@ func (n *VelocityNet) resize(B, H, W int) {
 	}
 	n.batch, n.h, n.w = B, H, W
 	c, c2, td := n.Config.Base, 2*n.Config.Base, n.Config.TimeDim
-	for _, t := range []*Tensor{&n.emb, &n.m1, &n.m1a, &n.temb, &n.dtemb, &n.dtmp, &n.dm, &n.dm1a} {
+	for _, t := range []*Tensor{&n.dtemb, &n.dtmp, &n.dm, &n.dm1a} {
 		t.Resize(B, td)
 	}
 	for _, t := range []*Tensor{&n.h0, &n.h1, &n.u, &n.h3, &n.o} {
@@ -161,23 +164,9 @@ func (n *VelocityNet) resize(B, H, W int) {
 // for MNIST) at per-sample times t (len B), writing v [B,1,H,W]. v may not
 // alias x.
 func (n *VelocityNet) Forward(v, x *Tensor, t []float64) {
-	if x == nil || len(x.Shape) != 4 || x.Dim(1) != 1 {
-		panic(fmt.Sprintf("nn: VelocityNet input %v is not [B,1,H,W]", x))
-	}
-	B, H, W := x.Dim(0), x.Dim(2), x.Dim(3)
-	if H%2 != 0 || W%2 != 0 || H < 2 || W < 2 {
-		panic(fmt.Sprintf("nn: VelocityNet input %dx%d: height and width must be even", H, W))
-	}
-	if len(t) != B {
-		panic(fmt.Sprintf("nn: VelocityNet got %d times for a batch of %d", len(t), B))
-	}
-	checkShape("VelocityNet output", v, x.Shape...)
+	B, H, W := n.check(v, x, t)
 	n.resize(B, H, W)
-
-	n.embed.Forward(&n.emb, t)
-	n.TimeMLP0.Forward(&n.m1, &n.emb)
-	n.timeAct.Forward(&n.m1a, &n.m1)
-	n.TimeMLP2.Forward(&n.temb, &n.m1a)
+	n.timeEmbedding(t)
 
 	n.InConv.Forward(&n.h0, x)
 	n.RB1.Forward(&n.h1, &n.h0, &n.temb)
@@ -190,6 +179,65 @@ func (n *VelocityNet) Forward(v, x *Tensor, t []float64) {
 	n.OutNorm.Forward(&n.o, &n.h3)
 	n.OutConv.Forward(v, &n.o)
 	n.forwarded = true
+}
+
+// check panics unless v, x and t are a valid Forward or Infer call, and
+// returns the batch size and the image height and width.
+func (n *VelocityNet) check(v, x *Tensor, t []float64) (B, H, W int) {
+	if x == nil || len(x.Shape) != 4 || x.Dim(1) != 1 {
+		panic(fmt.Sprintf("nn: VelocityNet input %v is not [B,1,H,W]", x))
+	}
+	B, H, W = x.Dim(0), x.Dim(2), x.Dim(3)
+	if H%2 != 0 || W%2 != 0 || H < 2 || W < 2 {
+		panic(fmt.Sprintf("nn: VelocityNet input %dx%d: height and width must be even", H, W))
+	}
+	if len(t) != B {
+		panic(fmt.Sprintf("nn: VelocityNet got %d times for a batch of %d", len(t), B))
+	}
+	checkShape("VelocityNet output", v, x.Shape...)
+	return B, H, W
+}
+
+// timeEmbedding computes temb = Linear(SiLU(Linear(sinusoidal(t)))).
+func (n *VelocityNet) timeEmbedding(t []float64) {
+	for _, b := range []*Tensor{&n.emb, &n.m1, &n.m1a, &n.temb} {
+		b.Resize(len(t), n.Config.TimeDim)
+	}
+	n.embed.Forward(&n.emb, t)
+	n.TimeMLP0.Forward(&n.m1, &n.emb)
+	n.timeAct.Forward(&n.m1a, &n.m1)
+	n.TimeMLP2.Forward(&n.temb, &n.m1a)
+}
+
+// Infer computes what Forward does, bit for bit, for inference alone: it
+// keeps nothing for Backward and runs on seven buffers' worth of
+// activations (five at full resolution, four of half their size) where
+// Forward keeps about eighteen. Backward may not follow Infer: it panics
+// until the next Forward.
+func (n *VelocityNet) Infer(v, x *Tensor, t []float64) {
+	B, H, W := n.check(v, x, t)
+	n.forwarded = false
+	c, c2 := n.Config.Base, 2*n.Config.Base
+	for i := range n.inf {
+		n.inf[i].Resize(B, c, H, W)
+	}
+	for i := range n.infH {
+		n.infH[i].Resize(B, c2, H/2, W/2)
+	}
+	a, b, skip, ta, tb := &n.inf[0], &n.inf[1], &n.inf[2], &n.inf[3], &n.inf[4]
+	p, q, ta2, tb2 := &n.infH[0], &n.infH[1], &n.infH[2], &n.infH[3]
+	n.timeEmbedding(t)
+
+	n.InConv.Forward(a, x)
+	n.RB1.infer(skip, a, &n.temb, ta, tb)
+	n.Down.Forward(p, skip)
+	n.RB2.infer(q, p, &n.temb, ta2, tb2)
+	n.Mid.infer(p, q, &n.temb, ta2, tb2)
+	n.Up.Forward(a, p)
+	n.add.Forward(a, a, skip)
+	n.RB3.infer(b, a, &n.temb, ta, tb)
+	n.OutNorm.Forward(ta, b)
+	n.OutConv.Forward(v, ta)
 }
 
 // Backward adds to every parameter's Grad the gradient of a loss whose
