@@ -12,6 +12,11 @@ import (
 // VelocityField presents to the solvers. nn.VelocityNet (the reference
 // network), nn.UNet and nn.MLP satisfy it; so does any network built from
 // nn's layers with exact backward passes.
+//
+// A Network that also has a method Infer(v, x *nn.Tensor, t []float64)
+// computing Forward's output without keeping anything for Backward (as
+// nn.VelocityNet and nn.UNet do) is sampled, encoded and decoded with it:
+// the sampler never calls Backward after it.
 type Network interface {
 	// Forward writes v = v_θ(x, t) for x [B,C,H,W] at the per-sample
 	// times t (len B) and keeps what Backward needs. v may not alias x.
