@@ -180,8 +180,11 @@ type UNet struct {
 	// Backward buffers: two per level, sized by Backward.
 	ga, gb []Tensor
 	// Infer's activations, per level: the skip, two that take turns as a
-	// block's input and output, and a ResBlock's two temporaries.
-	inf                   [5][]Tensor
+	// block's input and output, and a ResBlock's two temporaries. They
+	// are tensors of Forward's and Backward's of the level's shape, free
+	// while Infer runs (no Backward may follow it), so that a net that
+	// both trains and samples holds the larger pass's buffers, not both.
+	inf                   [5][]*Tensor
 	dtemb, dtmp, dm, dm1a Tensor
 	forwarded             bool
 }
@@ -273,8 +276,12 @@ func NewUNet(cfg UNetConfig, rng *rand.Rand) *UNet {
 	n.ga = make([]Tensor, L)
 	n.skips = make([]*Tensor, L)
 	n.gb = make([]Tensor, L)
-	for k := range n.inf {
-		n.inf[k] = make([]Tensor, L)
+	for i := range L {
+		n.inf[0] = append(n.inf[0], &n.downOut[i][cfg.Blocks-1])
+		n.inf[1] = append(n.inf[1], &n.ga[i])
+		n.inf[2] = append(n.inf[2], &n.gb[i])
+		n.inf[3] = append(n.inf[3], &n.DownBlocks[i][0].a1)
+		n.inf[4] = append(n.inf[4], &n.DownBlocks[i][0].h1)
 	}
 	n.SetBackend(cfg.Backend)
 	return n
@@ -441,48 +448,50 @@ func (n *UNet) timeEmbedding(t []float64) {
 // that take turns as a block's input and output, and a ResBlock's two
 // temporaries) where Forward keeps every activation, so a pass needs a
 // fraction of Forward's memory (two fifths for the default network, whose
-// activations at 28×28 dominate both). Backward may not follow
+// activations at 28×28 dominate both). Those buffers are Forward's own,
+// so a net that has run Forward needs no more for Infer. Backward may not follow
 // Infer: it panics until the next Forward.
 func (n *UNet) Infer(v, x *Tensor, t []float64) {
 	B, H, W := n.check(v, x, t)
 	c := n.Config
 	ws, L := c.Widths(), len(c.Mults)
 	n.forwarded = false
+	n.batch = 0 // Forward's buffers are Infer's: the next Forward sizes them again
 	skip, p, q, ta, tb := n.inf[0], n.inf[1], n.inf[2], n.inf[3], n.inf[4]
 	for i := range L {
 		h, w := levelSize(H, W, i)
-		for _, t := range []*Tensor{&skip[i], &p[i], &q[i], &ta[i], &tb[i]} {
+		for _, t := range []*Tensor{skip[i], p[i], q[i], ta[i], tb[i]} {
 			t.Resize(B, ws[i], h, w)
 		}
 	}
 	// other returns the turn-taking buffer of level i that is not cur.
 	other := func(i int, cur *Tensor) *Tensor {
-		if cur == &p[i] {
-			return &q[i]
+		if cur == p[i] {
+			return q[i]
 		}
-		return &p[i]
+		return p[i]
 	}
 	n.timeEmbedding(t)
 
-	n.InConv.Forward(&p[0], x)
-	cur := &p[0]
+	n.InConv.Forward(p[0], x)
+	cur := p[0]
 	for i := range L {
 		for j, r := range n.DownBlocks[i] {
 			dst := other(i, cur)
 			if j == len(n.DownBlocks[i])-1 {
-				dst = &skip[i]
+				dst = skip[i]
 			}
-			r.infer(dst, cur, &n.temb, &ta[i], &tb[i])
+			r.infer(dst, cur, &n.temb, ta[i], tb[i])
 			cur = dst
 		}
 		if i < L-1 {
-			n.Downs[i].Forward(&p[i+1], cur)
-			cur = &p[i+1]
+			n.Downs[i].Forward(p[i+1], cur)
+			cur = p[i+1]
 		}
 	}
 	for j, r := range n.Mid {
 		dst := other(L-1, cur)
-		r.infer(dst, cur, &n.temb, &ta[L-1], &tb[L-1])
+		r.infer(dst, cur, &n.temb, ta[L-1], tb[L-1])
 		cur = dst
 		if j < len(n.MidAttn) {
 			dst = other(L-1, cur)
@@ -491,17 +500,17 @@ func (n *UNet) Infer(v, x *Tensor, t []float64) {
 		}
 	}
 	for i := L - 2; i >= 0; i-- {
-		n.Ups[i].Forward(&p[i], cur)
-		n.add.Forward(&p[i], &p[i], &skip[i])
-		cur = &p[i]
+		n.Ups[i].Forward(p[i], cur)
+		n.add.Forward(p[i], p[i], skip[i])
+		cur = p[i]
 		for _, r := range n.UpBlocks[i] {
 			dst := other(i, cur)
-			r.infer(dst, cur, &n.temb, &ta[i], &tb[i])
+			r.infer(dst, cur, &n.temb, ta[i], tb[i])
 			cur = dst
 		}
 	}
-	n.OutNorm.Forward(&ta[0], cur)
-	n.OutConv.Forward(v, &ta[0])
+	n.OutNorm.Forward(ta[0], cur)
+	n.OutConv.Forward(v, ta[0])
 }
 
 // Backward adds to every parameter's Grad the gradient of a loss whose

@@ -364,4 +364,14 @@ func TestUNetInferMemory(t *testing.T) {
 	if !(inf > 0 && float64(inf) < 0.5*float64(fwd)) {
 		t.Errorf("Infer's buffers are %d bytes, Forward's %d: want less than half", inf, fwd)
 	}
+	// Infer borrows Forward's and Backward's buffers: after a training
+	// step, it sizes (almost) nothing of its own.
+	trained := NewUNet(UNetConfig{Channels: 1}, newRand(53))
+	trained.Forward(NewTensor(x.Shape...), x, ts)
+	trained.Backward(nil, NewTensor(x.Shape...))
+	after := buffers(trained.Infer)
+	t.Logf("buffers of Infer after a training step: %d bytes", after)
+	if !(float64(after) < 0.05*float64(inf)) {
+		t.Errorf("after a training step Infer sizes %d bytes of buffers, on a fresh net %d: want almost none", after, inf)
+	}
 }

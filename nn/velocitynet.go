@@ -79,9 +79,6 @@ type VelocityNet struct {
 	emb, m1, m1a, temb Tensor
 	h0, h1, d, h2, h2m Tensor
 	u, h3, o           Tensor
-	// Infer's activations: five at full resolution, four at half.
-	inf  [5]Tensor
-	infH [4]Tensor
 	// Backward buffers.
 	g28a, g28b, g14       Tensor
 	dtemb, dtmp, dm, dm1a Tensor
@@ -212,20 +209,26 @@ func (n *VelocityNet) timeEmbedding(t []float64) {
 // Infer computes what Forward does, bit for bit, for inference alone: it
 // keeps nothing for Backward and runs on seven buffers' worth of
 // activations (five at full resolution, four of half their size) where
-// Forward keeps about eighteen. Backward may not follow Infer: it panics
-// until the next Forward.
+// Forward keeps about eighteen; they are Forward's own, so a net that has
+// run Forward needs no more for Infer. Backward may not follow Infer: it
+// panics until the next Forward.
 func (n *VelocityNet) Infer(v, x *Tensor, t []float64) {
 	B, H, W := n.check(v, x, t)
 	n.forwarded = false
+	// Infer's buffers are Forward's and Backward's (free while Infer
+	// runs, since no Backward may follow it), so that a net that both
+	// trains and samples holds the larger pass's buffers, not both; the
+	// next Forward sizes them again.
+	n.batch = 0
 	c, c2 := n.Config.Base, 2*n.Config.Base
-	for i := range n.inf {
-		n.inf[i].Resize(B, c, H, W)
+	a, b, skip, ta, tb := &n.h0, &n.h1, &n.u, &n.h3, &n.o
+	p, q, ta2, tb2 := &n.d, &n.h2, &n.h2m, &n.g14
+	for _, t := range []*Tensor{a, b, skip, ta, tb} {
+		t.Resize(B, c, H, W)
 	}
-	for i := range n.infH {
-		n.infH[i].Resize(B, c2, H/2, W/2)
+	for _, t := range []*Tensor{p, q, ta2, tb2} {
+		t.Resize(B, c2, H/2, W/2)
 	}
-	a, b, skip, ta, tb := &n.inf[0], &n.inf[1], &n.inf[2], &n.inf[3], &n.inf[4]
-	p, q, ta2, tb2 := &n.infH[0], &n.infH[1], &n.infH[2], &n.infH[3]
 	n.timeEmbedding(t)
 
 	n.InConv.Forward(a, x)
