@@ -433,13 +433,20 @@ func (n *UNet) check(v, x *Tensor, t []float64) (B, H, W int) {
 
 // timeEmbedding computes temb = Linear(SiLU(Linear(sinusoidal(t)))).
 func (n *UNet) timeEmbedding(t []float64) {
-	for _, b := range []*Tensor{&n.emb, &n.m1, &n.m1a, &n.temb} {
-		b.Resize(len(t), n.Config.TimeDim)
+	timeMLP(t, n.Config.TimeDim, &n.embed, n.TimeMLP0, &n.timeAct, n.TimeMLP2, &n.emb, &n.m1, &n.m1a, &n.temb)
+}
+
+// timeMLP computes the time embedding temb = mlp2(act(mlp0(embed(t))))
+// that VelocityNet and UNet share, sizing its buffers (emb, m1, m1a and
+// temb, each [len(t), dim]).
+func timeMLP(t []float64, dim int, embed *TimeEmbedding, mlp0 *Linear, act *SiLU, mlp2 *Linear, emb, m1, m1a, temb *Tensor) {
+	for _, b := range []*Tensor{emb, m1, m1a, temb} {
+		b.Resize(len(t), dim)
 	}
-	n.embed.Forward(&n.emb, t)
-	n.TimeMLP0.Forward(&n.m1, &n.emb)
-	n.timeAct.Forward(&n.m1a, &n.m1)
-	n.TimeMLP2.Forward(&n.temb, &n.m1a)
+	embed.Forward(emb, t)
+	mlp0.Forward(m1, emb)
+	act.Forward(m1a, m1)
+	mlp2.Forward(temb, m1a)
 }
 
 // Infer computes what Forward does, bit for bit, for inference alone

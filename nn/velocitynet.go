@@ -197,13 +197,7 @@ func (n *VelocityNet) check(v, x *Tensor, t []float64) (B, H, W int) {
 
 // timeEmbedding computes temb = Linear(SiLU(Linear(sinusoidal(t)))).
 func (n *VelocityNet) timeEmbedding(t []float64) {
-	for _, b := range []*Tensor{&n.emb, &n.m1, &n.m1a, &n.temb} {
-		b.Resize(len(t), n.Config.TimeDim)
-	}
-	n.embed.Forward(&n.emb, t)
-	n.TimeMLP0.Forward(&n.m1, &n.emb)
-	n.timeAct.Forward(&n.m1a, &n.m1)
-	n.TimeMLP2.Forward(&n.temb, &n.m1a)
+	timeMLP(t, n.Config.TimeDim, &n.embed, n.TimeMLP0, &n.timeAct, n.TimeMLP2, &n.emb, &n.m1, &n.m1a, &n.temb)
 }
 
 // Infer computes what Forward does, bit for bit, for inference alone: it
