@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"strconv"
 	"strings"
@@ -152,34 +153,57 @@ func testUNetGradient(t *testing.T, bk Backend, attn bool) {
 		cfg.Mid, cfg.Attention = 2, true
 	}
 	rng := newRand(18)
-	n := NewUNet(cfg, rng)
+	ts := []float64{0.2, 0.7}
+	checkNetGradient(t, NewUNet(cfg, rng), []int{B, 2, H, W}, ts, func(p map[string][]float64, x []float64) []float64 {
+		return refUNet(p, x, ts, B, H, W, cfg)
+	}, 20, rng)
+}
+
+// gradNet is a network as checkNetGradient drives it.
+type gradNet interface {
+	Forward(v, x *Tensor, t []float64)
+	Backward(dx, dv *Tensor)
+	ZeroGrad()
+	Params() []*Param
+}
+
+// checkNetGradient perturbs n's parameters (so that the GroupNorm affine
+// parameters are away from (1, 0) and their gradients in general
+// position), runs Forward on a random input of the given shape at times ts
+// and checks it against ref, the float64 composition of the layers on the
+// parameters by name and the input; then Backward of a random output
+// gradient r against central differences at k random entries of every
+// parameter tensor (all entries of the smaller ones) and at every input
+// entry. It returns r and Backward's input gradient dx.
+func checkNetGradient(t *testing.T, n gradNet, shape []int, ts []float64, ref func(p map[string][]float64, x []float64) []float64, k int, rng *rand.Rand) (r, dx *Tensor) {
+	t.Helper()
 	for _, p := range n.Params() {
 		for i := range p.Value.Data {
 			p.Value.Data[i] += float32(0.1 * rng.NormFloat64())
 		}
 	}
-	x := randTensor(rng, 1, B, 2, H, W)
-	ts := []float64{0.2, 0.7}
-	v := NewTensor(B, 2, H, W)
+	x := randTensor(rng, 1, shape...)
+	v := NewTensor(shape...)
 	n.Forward(v, x, ts)
 
-	ref := map[string][]float64{}
+	params := map[string][]float64{}
 	for _, p := range n.Params() {
-		ref[p.Name] = f64(p.Value.Data)
+		params[p.Name] = f64(p.Value.Data)
 	}
 	xr := f64(x.Data)
-	fwd := func() []float64 { return refUNet(ref, xr, ts, B, H, W, cfg) }
+	fwd := func() []float64 { return ref(params, xr) }
 	checkClose(t, "forward", v.ToHost(), fwd(), fwdTol)
 
-	r := randTensor(rng, 1, v.Shape...)
-	dx := NewTensor(x.Shape...)
+	r = randTensor(rng, 1, v.Shape...)
+	dx = NewTensor(shape...)
 	n.ZeroGrad()
 	n.Backward(dx, r)
 	loss := func() float64 { return dot(fwd(), r.Data) }
 	for _, p := range n.Params() {
-		checkGradSample(t, p.Name, p.Grad.ToHost(), ref[p.Name], loss, 20, rng)
+		checkGradSample(t, p.Name, p.Grad.ToHost(), params[p.Name], loss, k, rng)
 	}
 	checkClose(t, "input", dx.ToHost(), numGrad(xr, loss), gradTol)
+	return r, dx
 }
 
 // TestUNetBatchResize: results at a batch, a larger and a smaller one and

@@ -66,40 +66,15 @@ func TestVelocityNetGradient(t *testing.T) {
 		cfg := Config{Base: 4, TimeDim: 8, Groups: 2, Backend: bk}
 		rng := newRand(8)
 		n := NewVelocityNet(cfg, rng)
-		// Perturb the GroupNorm affine parameters away from (1, 0) so that
-		// their gradients are exercised in general position.
-		for _, p := range n.Params() {
-			for i := range p.Value.Data {
-				p.Value.Data[i] += float32(0.1 * rng.NormFloat64())
-			}
-		}
-		x := randTensor(rng, 1, B, 1, H, W)
 		ts := []float64{0.3, 0.8}
-		v := NewTensor(B, 1, H, W)
-		n.Forward(v, x, ts)
-
-		ref := map[string][]float64{}
-		for _, p := range n.Params() {
-			ref[p.Name] = f64(p.Value.Data)
-		}
-		xr := f64(x.Data)
-		fwd := func() []float64 { return refVelocityNet(ref, xr, ts, B, H, W, cfg.Base, cfg.TimeDim, cfg.Groups) }
-		checkClose(t, "forward", v.ToHost(), fwd(), fwdTol)
-
-		r := randTensor(rng, 1, v.Shape...)
-		dx := NewTensor(x.Shape...)
-		n.ZeroGrad()
-		n.Backward(dx, r)
-		loss := func() float64 { return dot(fwd(), r.Data) }
-		for _, p := range n.Params() {
-			checkGradSample(t, p.Name, p.Grad.ToHost(), ref[p.Name], loss, 40, rng)
-		}
-		checkClose(t, "input", dx.ToHost(), numGrad(xr, loss), gradTol)
+		r, dx := checkNetGradient(t, n, []int{B, 1, H, W}, ts, func(p map[string][]float64, x []float64) []float64 {
+			return refVelocityNet(p, x, ts, B, H, W, cfg.Base, cfg.TimeDim, cfg.Groups)
+		}, 40, rng)
 
 		// InputGradient: the same input gradient, parameter gradients
 		// untouched.
 		before := n.Params()[4].Grad.Clone()
-		dx2 := NewTensor(x.Shape...)
+		dx2 := NewTensor(dx.Shape...)
 		n.InputGradient(dx2, r)
 		checkClose(t, "InputGradient", dx2.ToHost(), f64(dx.Data), 1e-6)
 		checkClose(t, "grads after InputGradient", n.Params()[4].Grad.ToHost(), f64(before.Data), 0)
