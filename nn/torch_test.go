@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // Parity with PyTorch on the exact reference network (Base 64). The golden
@@ -40,6 +42,32 @@ func relErr(a, b []float32) float64 {
 	return math.Sqrt(d / n)
 }
 
+// goldenTimes returns the batch's times t as float64.
+func goldenTimes(t *testing.T, batch *Safetensors) []float64 {
+	t.Helper()
+	tt := golden(t, batch, "t")
+	ts := make([]float64, len(tt.Data))
+	for i, v := range tt.Data {
+		ts[i] = float64(v)
+	}
+	return ts
+}
+
+// checkForwardParity checks a forward pass v against PyTorch's vWant to
+// 1e-4 absolute (|v| ≲ 1 here), the bound of the parity tests.
+func checkForwardParity(t *testing.T, v, vWant *Tensor) {
+	t.Helper()
+	v.ToHost()
+	var worst float64
+	for i := range v.Data {
+		worst = math.Max(worst, math.Abs(float64(v.Data[i]-vWant.Data[i])))
+	}
+	t.Logf("forward: max |v_go − v_torch| = %.3g", worst)
+	if !(worst <= 1e-4) {
+		t.Errorf("forward: max |v_go − v_torch| = %.3g > 1e-4", worst)
+	}
+}
+
 func TestTorchParity(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, bk Backend) {
 		net := NewVelocityNet(Config{Backend: bk}, newRand(0))
@@ -52,24 +80,11 @@ func TestTorchParity(t *testing.T) {
 		}
 		batch := readGolden(t, "velocitynet_batch.safetensors")
 		xt, u, vWant := golden(t, batch, "xt"), golden(t, batch, "u"), golden(t, batch, "v")
-		tt := golden(t, batch, "t")
-		ts := make([]float64, len(tt.Data))
-		for i, v := range tt.Data {
-			ts[i] = float64(v)
-		}
+		ts := goldenTimes(t, batch)
 
 		v := NewTensor(xt.Shape...)
 		net.Forward(v, xt, ts)
-		v.ToHost()
-		// The bound: 1e-4 absolute on the output (|v| ≲ 1 here).
-		var worst float64
-		for i := range v.Data {
-			worst = math.Max(worst, math.Abs(float64(v.Data[i]-vWant.Data[i])))
-		}
-		t.Logf("forward: max |v_go − v_torch| = %.3g", worst)
-		if !(worst <= 1e-4) {
-			t.Errorf("forward: max |v_go − v_torch| = %.3g > 1e-4", worst)
-		}
+		checkForwardParity(t, v, vWant)
 
 		// The loss and its gradient, from our v, against PyTorch's.
 		dv := NewTensor(v.Shape...)
@@ -146,8 +161,8 @@ func TestTorchParityUNetAttention(t *testing.T) {
 				theirs = append(theirs, w)
 			}
 		}
-		if strings.Join(mine, " ") != strings.Join(theirs, " ") {
-			t.Fatalf("middle parameters\n\t%v\nthe state_dict's\n\t%v", mine, theirs)
+		if d := cmp.Diff(theirs, mine); d != "" {
+			t.Fatalf("middle parameters in the network's order against the state_dict's (-state_dict +network):\n%s", d)
 		}
 		unetParity(t, net, "unet_attn")
 	})
@@ -165,22 +180,10 @@ func unetParity(t *testing.T, net *UNet, prefix string) {
 	}
 	batch := readGolden(t, prefix+"_batch.safetensors")
 	x, vWant, dv := golden(t, batch, "x"), golden(t, batch, "v"), golden(t, batch, "dv")
-	tt := golden(t, batch, "t")
-	ts := make([]float64, len(tt.Data))
-	for i, v := range tt.Data {
-		ts[i] = float64(v)
-	}
+	ts := goldenTimes(t, batch)
 	v := NewTensor(x.Shape...)
 	net.Forward(v, x, ts)
-	v.ToHost()
-	var worst float64
-	for i := range v.Data {
-		worst = math.Max(worst, math.Abs(float64(v.Data[i]-vWant.Data[i])))
-	}
-	t.Logf("forward: max |v_go − v_torch| = %.3g", worst)
-	if !(worst <= 1e-4) {
-		t.Errorf("forward: max |v_go − v_torch| = %.3g > 1e-4", worst)
-	}
+	checkForwardParity(t, v, vWant)
 	dx := NewTensor(x.Shape...)
 	ZeroGrad(net.Params())
 	net.Backward(dx, dv)
