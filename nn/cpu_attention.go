@@ -70,6 +70,13 @@ func softmaxRowsBackward(dp, p []float32, n int) {
 	}
 }
 
+// thirds returns the three consecutive blocks of n values (q, k and v, or
+// their gradients) of sample b of a [B,3C,N] tensor's data, n = C·N.
+func thirds(data []float32, b, n int) (q, k, v []float32) {
+	x := data[3*b*n : 3*(b+1)*n]
+	return x[:n], x[n : 2*n], x[2*n:]
+}
+
 // Attention, per sample with q, k, v [C,N] the thirds of qkv:
 // p = softmax_rows(scale·qᵀk) [N,N] and o = v·pᵀ [C,N].
 func (c *cpuBackend) Attention(o, p, qkv *Tensor, scale float32) {
@@ -78,8 +85,7 @@ func (c *cpuBackend) Attention(o, p, qkv *Tensor, scale float32) {
 		return
 	}
 	c.perSample(B, func(g sgemmer, b int) {
-		x := qkv.Data[b*3*C*N : (b+1)*3*C*N]
-		q, k, v := x[:C*N], x[C*N:2*C*N], x[2*C*N:]
+		q, k, v := thirds(qkv.Data, b, C*N)
 		pb := p.Data[b*N*N : (b+1)*N*N]
 		g.Sgemm(blas.Trans, blas.NoTrans, N, N, C, scale, q, N, k, N, 0, pb, N)
 		softmaxRows(pb, N)
@@ -95,10 +101,8 @@ func (c *cpuBackend) AttentionBackward(dqkv, do, p, qkv *Tensor, scale float32) 
 		return
 	}
 	c.perSample(B, func(g sgemmer, b int) {
-		x := qkv.Data[b*3*C*N : (b+1)*3*C*N]
-		q, k, v := x[:C*N], x[C*N:2*C*N], x[2*C*N:]
-		d := dqkv.Data[b*3*C*N : (b+1)*3*C*N]
-		dq, dk, dv := d[:C*N], d[C*N:2*C*N], d[2*C*N:]
+		q, k, v := thirds(qkv.Data, b, C*N)
+		dq, dk, dv := thirds(dqkv.Data, b, C*N)
 		pb := p.Data[b*N*N : (b+1)*N*N]
 		dob := do.Data[b*C*N : (b+1)*C*N]
 		ds := c.pool.get(N * N)

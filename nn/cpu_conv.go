@@ -393,7 +393,9 @@ func (c *cpuBackend) conv2dWinograd(y, x, w *Tensor, bias []float32) {
 	c.pool.put(u)
 }
 
-// convGeom is the geometry of a Conv2d from x to y with kernels w.
+// convGeom is the geometry of a Conv2d from the image x to y with kernels
+// w (a ConvTranspose2d's is that of the Conv2d from its output to its
+// input: convGeom(x, y, w, …)).
 func convGeom(y, x, w *Tensor, stride, pad int) geom {
 	return geom{C: x.Shape[1], H: x.Shape[2], W: x.Shape[3], KH: w.Shape[2], KW: w.Shape[3], Stride: stride, Pad: pad, OH: y.Shape[2], OW: y.Shape[3]}
 }
@@ -431,7 +433,7 @@ func (c *cpuBackend) conv2dIm2col(y, x, w *Tensor, bias []float32, g *geom) {
 func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad int) {
 	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 	Cout, KH, KW := w.Shape[0], w.Shape[2], w.Shape[3]
-	g := geom{C: Cin, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: dy.Shape[2], OW: dy.Shape[3]}
+	g := convGeom(dy, x, w, stride, pad)
 	K, P, kk := Cin*KH*KW, g.OH*g.OW, KH*KW
 	if db != nil {
 		addChannelSums(db.Data, dy.Data, B, Cout, P)
@@ -489,7 +491,7 @@ func (c *cpuBackend) ConvTranspose2d(y, x, w, b *Tensor, stride, pad int) {
 	B, Cin := x.Shape[0], x.Shape[1]
 	Cout, KH, KW := w.Shape[1], w.Shape[2], w.Shape[3]
 	H, W := y.Shape[2], y.Shape[3]
-	g := geom{C: Cout, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: x.Shape[2], OW: x.Shape[3]}
+	g := convGeom(x, y, w, stride, pad) // seen from the image side, y
 	Kc, P, kk := Cout*KH*KW, g.OH*g.OW, KH*KW
 	c.chunked(B, Cin*P, Kc*P, 1, nil, func(r runner, s0, n int, xcBuf, cols, _ []float32) {
 		N := n * P
@@ -517,7 +519,7 @@ func (c *cpuBackend) ConvTranspose2dBackward(dx, dw, db, dy, x, w *Tensor, strid
 	B, Cin := x.Shape[0], x.Shape[1]
 	Cout, KH, KW := w.Shape[1], w.Shape[2], w.Shape[3]
 	H, W := dy.Shape[2], dy.Shape[3]
-	g := geom{C: Cout, H: H, W: W, KH: KH, KW: KW, Stride: stride, Pad: pad, OH: x.Shape[2], OW: x.Shape[3]}
+	g := convGeom(x, dy, w, stride, pad) // seen from the image side, dy
 	Kc, P, kk := Cout*KH*KW, g.OH*g.OW, KH*KW
 	if db != nil {
 		addChannelSums(db.Data, dy.Data, B, Cout, H*W)
