@@ -2,9 +2,10 @@ package flowmatch
 
 import (
 	"math/rand/v2"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/windrose/windrose/nn"
 )
@@ -59,8 +60,8 @@ func TestConfigAttentionJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, c) {
-		t.Errorf("round trip without attention: got %+v, want %+v", got, c)
+	if d := cmp.Diff(c, got); d != "" {
+		t.Errorf("round trip without attention (-want +got):\n%s", d)
 	}
 	c = withAttention(c)
 	s = marshalConfig(c)
@@ -71,8 +72,8 @@ func TestConfigAttentionJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, c) {
-		t.Errorf("round trip with attention: got %+v, want %+v", got, c)
+	if d := cmp.Diff(c, got); d != "" {
+		t.Errorf("round trip with attention (-want +got):\n%s", d)
 	}
 	t.Logf("default UNet with attention: %.0f parameters", ParamCount(c, [3]int{1, 28, 28}))
 }

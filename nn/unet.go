@@ -146,8 +146,8 @@ func (c UNetConfig) Widths() []int {
 // Its parameters are named as the state_dict of the PyTorch module of the
 // same structure (testdata/torch/gen.py): time_mlp.{0,2}, in_conv,
 // down_blocks.I.J, downs.I, mid.J, mid_attn.J (with Config.Attention),
-// ups.I, up_blocks.I.J, out_norm, out_conv. Buffers are kept and reused as in VelocityNet; a UNet is not
-// safe for concurrent use.
+// ups.I, up_blocks.I.J, out_norm, out_conv. Buffers are kept and reused as
+// in VelocityNet; a UNet is not safe for concurrent use.
 type UNet struct {
 	Config     UNetConfig // with defaults applied
 	TimeMLP0   *Linear
@@ -456,8 +456,8 @@ func timeMLP(t []float64, dim int, embed *TimeEmbedding, mlp0 *Linear, act *SiLU
 // temporaries) where Forward keeps every activation, so a pass needs a
 // fraction of Forward's memory (two fifths for the default network, whose
 // activations at 28×28 dominate both). Those buffers are Forward's own,
-// so a net that has run Forward needs no more for Infer. Backward may not follow
-// Infer: it panics until the next Forward.
+// so a net that has run Forward needs no more for Infer. Backward may not
+// follow Infer: it panics until the next Forward.
 func (n *UNet) Infer(v, x *Tensor, t []float64) {
 	B, H, W := n.check(v, x, t)
 	c := n.Config
