@@ -76,7 +76,7 @@ func (f *VelocityField) forward(dst []float32, t []float64, x []float32) {
 	f.x.HostChanged() // the solver's state, new at every call
 	f.v.Shape = append(f.v.Shape[:0], b, f.C, f.H, f.W)
 	f.v.Data = dst
-	infer(f.Net, &f.v, &f.x, t)
+	Infer(f.Net, &f.v, &f.x, t)
 	f.v.ToHost() // on a GPU backend the result is copied into dst here
 	// Drop the references to the solver's buffers (VectorField contract).
 	f.x.Data, f.v.Data = nil, nil

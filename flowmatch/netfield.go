@@ -172,7 +172,7 @@ func (f *netField) pass(n int, t float64, x []float64) {
 	}
 	f.xin.HostChanged()
 	if f.probes() == 0 {
-		infer(f.net, &f.v, &f.xin, f.times)
+		Infer(f.net, &f.v, &f.xin, f.times)
 	} else {
 		f.net.Forward(&f.v, &f.xin, f.times) // InputGradient follows
 	}

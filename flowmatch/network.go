@@ -31,16 +31,16 @@ type Network interface {
 }
 
 // inferer is a Network with a pass for inference alone (nn.VelocityNet's
-// and nn.UNet's Infer):
-// Forward's velocities, bit for bit, from less memory, with nothing kept
-// for Backward.
+// and nn.UNet's Infer): Forward's velocities, bit for bit, from less
+// memory, with nothing kept for Backward.
 type inferer interface {
 	Infer(v, x *nn.Tensor, t []float64)
 }
 
-// infer writes v = v_θ(x, t) with net's inference pass when it has one,
-// else with Forward. No Backward may follow it.
-func infer(net Network, v, x *nn.Tensor, t []float64) {
+// Infer writes v = v_θ(x, t) with net's inference pass when it has one
+// (see Network), else with Forward: what the sampler runs. No Backward may
+// follow it.
+func Infer(net Network, v, x *nn.Tensor, t []float64) {
 	if n, ok := net.(inferer); ok {
 		n.Infer(v, x, t)
 		return

@@ -93,6 +93,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/windrose/windrose/flowmatch"
 	"github.com/windrose/windrose/nn"
 )
 
@@ -192,32 +193,11 @@ func loadavg() string {
 // results holds windrose's measurements, keyed like the peer's JSON.
 type results map[string]float64
 
-// network is what the benchmark needs of a velocity network: both
-// nn.VelocityNet and nn.UNet have it (as flowmatch.Network).
-type network interface {
-	Forward(v, x *nn.Tensor, t []float64)
-	Backward(dx, dv *nn.Tensor)
-	Params() []*nn.Param
-}
-
-// infer runs net's pass for inference alone when it has one (nn.UNet's
-// Infer, as flowmatch's sampler does), else Forward: the peer's forward
-// row runs under torch.no_grad, which keeps no activations either.
-func infer(net network, v, x *nn.Tensor, t []float64) {
-	if n, ok := net.(interface {
-		Infer(v, x *nn.Tensor, t []float64)
-	}); ok {
-		n.Infer(v, x, t)
-		return
-	}
-	net.Forward(v, x, t)
-}
-
 // bench is windrose's side: the network, optimiser, EMA and data set,
 // built once and measured twice.
 type bench struct {
 	rng  *rand.Rand
-	net  network
+	net  flowmatch.Network
 	opt  *nn.AdamW
 	ema  *nn.EMA
 	data []float32
@@ -338,7 +318,7 @@ func (e *bench) measure(steps int) results {
 			c0, w0 = snapshot(), time.Now()
 		}
 		t0 := time.Now()
-		infer(net, v, x, ts)
+		flowmatch.Infer(net, v, x, ts) // the peer's forward runs under torch.no_grad, which keeps no activations either
 		if s >= 2 {
 			times = append(times, time.Since(t0).Seconds())
 		}
@@ -356,13 +336,13 @@ func (e *bench) measure(steps int) results {
 // (docs/reference.md), or with mse the default network's (σmin = 0, MSE);
 // the optimiser and EMA are applied by the caller.
 type step struct {
-	net              network
+	net              flowmatch.Network
 	mse              bool
 	x1, xt, u, v, dv *nn.Tensor
 	t                []float64
 }
 
-func newStep(net network, bs int) *step {
+func newStep(net flowmatch.Network, bs int) *step {
 	s := &step{net: net, t: make([]float64, bs)}
 	for _, p := range []**nn.Tensor{&s.x1, &s.xt, &s.u, &s.v, &s.dv} {
 		*p = nn.NewTensor(bs, 1, 28, 28)
