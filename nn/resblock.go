@@ -85,39 +85,34 @@ func (r *ResBlock) Forward(y, x, temb *Tensor) {
 	checkShape("ResBlock input", x, B, r.Channels, H, W)
 	checkShape("ResBlock time embedding", temb, B, r.TimeDim)
 	checkShape("ResBlock output", y, x.Shape...)
-	for _, t := range []*Tensor{&r.a1, &r.h1, &r.h2, &r.a2} {
-		t.Resize(x.Shape...)
-	}
-	r.st.Resize(B, r.TimeDim)
-	r.ss.Resize(B, 2*r.Channels)
-
-	r.Norm1.Forward(&r.a1, x)
-	r.Conv1.Forward(&r.h1, &r.a1)
-	r.filmAct.Forward(&r.st, temb)
-	r.Film.Forward(&r.ss, &r.st)
-	r.film.Forward(&r.h2, &r.h1, &r.ss)
-	r.Norm2.Forward(&r.a2, &r.h2)
-	r.Conv2.Forward(y, &r.a2)
-	r.add.Forward(y, y, x)
+	r.run(y, x, temb, &r.a1, &r.h1, &r.h2, &r.a2)
 }
 
 // infer computes y as Forward does, with the caller's temporaries ta and
 // tb (resized to x's shape) in place of the block's own activations, so
 // that blocks can share them; Backward may not follow.
 func (r *ResBlock) infer(y, x, temb, ta, tb *Tensor) {
-	B := x.Dim(0)
-	ta.Resize(x.Shape...)
-	tb.Resize(x.Shape...)
-	r.st.Resize(B, r.TimeDim)
-	r.ss.Resize(B, 2*r.Channels)
+	r.run(y, x, temb, ta, tb, ta, tb)
+}
 
-	r.Norm1.Forward(ta, x)
-	r.Conv1.Forward(tb, ta)
+// run is the block's forward pass with its activations in a1, h1, h2 and
+// a2 (resized to x's shape): SiLU(Norm1(x)), Conv1's output, FiLM's output
+// and SiLU(Norm2(h2)). a1 may be h2 and h1 may be a2 when nothing is kept
+// for Backward.
+func (r *ResBlock) run(y, x, temb, a1, h1, h2, a2 *Tensor) {
+	for _, t := range []*Tensor{a1, h1, h2, a2} {
+		t.Resize(x.Shape...)
+	}
+	r.st.Resize(x.Dim(0), r.TimeDim)
+	r.ss.Resize(x.Dim(0), 2*r.Channels)
+
+	r.Norm1.Forward(a1, x)
+	r.Conv1.Forward(h1, a1)
 	r.filmAct.Forward(&r.st, temb)
 	r.Film.Forward(&r.ss, &r.st)
-	r.film.Forward(ta, tb, &r.ss)
-	r.Norm2.Forward(tb, ta)
-	r.Conv2.Forward(y, tb)
+	r.film.Forward(h2, h1, &r.ss)
+	r.Norm2.Forward(a2, h2)
+	r.Conv2.Forward(y, a2)
 	r.add.Forward(y, y, x)
 }
 
