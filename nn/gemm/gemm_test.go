@@ -3,6 +3,7 @@
 package gemm
 
 import (
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -56,4 +57,40 @@ func TestSgemmSliced(t *testing.T) {
 	defer func() { maxShared = saved }()
 	maxShared = 2 * mr * kc
 	gemmtest.TestSgemm(t, Implementation{})
+}
+
+// TestSgemmNoGarbage checks that a stream of parallel products, once warm,
+// allocates nothing: no job, no packing buffer. Garbage made per product
+// (thousands per forward pass of a convolution network) is what the
+// collector's headroom turns into resident memory.
+func TestSgemmNoGarbage(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector")
+	}
+	// A convolution's product: 32 output channels, a 28×28 plane, 32·9
+	// inputs; large enough to be split between goroutines.
+	const m, n, k = 32, 784, 288
+	a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+	impl := Implementation{Threads: 2}
+	pair := func() {
+		impl.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
+		impl.Sgemm(blas.NoTrans, blas.Trans, m, k, n, 1, c, n, b, n, 0, a, k)
+	}
+	// Counted by hand: testing.AllocsPerRun sets GOMAXPROCS to 1, where
+	// the second goroutine is a plain one rather than a persistent
+	// helper.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	runtime.GC() // collect the earlier tests' garbage, not this loop's
+	pair()
+	const runs = 100
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
+		pair()
+	}
+	runtime.ReadMemStats(&after)
+	// A collection during the loop empties the pools, so allow a few.
+	if got := after.Mallocs - before.Mallocs; got > runs/10 {
+		t.Errorf("%d allocations in %d pairs of products, want at most %d", got, runs, runs/10)
+	}
 }

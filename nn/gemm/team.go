@@ -63,20 +63,29 @@ func goHelpers(n int, j *job) {
 	helpers.mu.Unlock()
 	for _, h := range list[:pool] {
 		if h.busy.CompareAndSwap(false, true) {
+			j.refs.Add(1)
 			h.jobs <- j
 		}
 	}
 	for range n - pool {
-		go j.work()
+		j.refs.Add(1)
+		go j.workThenRelease()
 	}
 }
 
 func (h *helper) loop() {
 	for {
-		j := h.next()
-		j.work()
+		h.next().workThenRelease()
 		h.busy.Store(false)
 	}
+}
+
+// workThenRelease is j.work for a goroutine handed j, which then lets go
+// of it. (A method rather than a closure: a closure capturing j would move
+// goHelpers' j to the heap on every call, garbage for every product.)
+func (j *job) workThenRelease() {
+	j.work()
+	j.release()
 }
 
 // next returns the next job, polling for spinFor before it blocks.
@@ -106,7 +115,8 @@ func (h *helper) next() *job {
 
 // latch counts completed units of work and lets goroutines wait, polling
 // then blocking, until all are done. Its zero value must be set up with
-// init before use.
+// init before use; init sets up a latch whose units are all done, and
+// whose waiters have all returned, for another round.
 type latch struct {
 	done  atomic.Int64
 	total int64
@@ -114,6 +124,7 @@ type latch struct {
 }
 
 func (l *latch) init(total int) {
+	l.done.Store(0)
 	l.total = int64(total)
 	l.wg.Add(total)
 }
