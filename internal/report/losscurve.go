@@ -70,6 +70,7 @@ func WriteLossCurve(csvPath, pngPath string, losses []float32, images []int) err
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("flow-matching loss, %d steps", len(losses))
 	p.X.Label.Text = "images seen"
+	p.X.Tick.Marker = countTicks{}
 	p.Y.Label.Text = "loss"
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = ticks125{}
@@ -138,4 +139,32 @@ func (ticks125) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ts
+}
+
+// countTicks marks a linear axis of counts where plot.DefaultTicks does,
+// labelled as counts ("250k", "1.5M") instead of DefaultTicks' fixed
+// decimals ("250000.00").
+type countTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (countTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = countLabel(ts[i].Value)
+		}
+	}
+	return ts
+}
+
+// countLabel writes a count with at most three significant digits and a
+// k or M suffix from a thousand on.
+func countLabel(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'g', 3, 64) + "M"
+	case a >= 1e3:
+		return strconv.FormatFloat(v/1e3, 'g', 3, 64) + "k"
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
 }

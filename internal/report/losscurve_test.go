@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"gonum.org/v1/plot"
 )
 
 // TestWriteLossCurve checks every CSV row against the losses and image
@@ -105,5 +108,33 @@ func TestTicks125(t *testing.T) {
 	}
 	if got := strings.Join(labels, " "); got != "0.05 0.1 0.2 0.5" || n != 13 {
 		t.Errorf("ticks on [0.025, 0.65]: %d, labelled %q; want 13, labelled \"0.05 0.1 0.2 0.5\"", n, got)
+	}
+}
+
+// TestCountTicks checks that countTicks marks the values plot.DefaultTicks
+// marks, labelled by countLabel, and countLabel's format.
+func TestCountTicks(t *testing.T) {
+	type mark struct {
+		Value float64
+		Label string
+	}
+	var got, want []mark
+	for _, tk := range (countTicks{}).Ticks(0, 1330496) {
+		got = append(got, mark{tk.Value, tk.Label})
+	}
+	for _, tk := range (plot.DefaultTicks{}).Ticks(0, 1330496) {
+		m := mark{Value: tk.Value}
+		if tk.Label != "" {
+			m.Label = countLabel(tk.Value)
+		}
+		want = append(want, m)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ticks on [0, 1330496] (-want +got):\n%s", diff)
+	}
+	for v, want := range map[float64]string{0: "0", 750: "750", 2500: "2.5k", 250000: "250k", 1.2e6: "1.2M", 12e6: "12M"} {
+		if got := countLabel(v); got != want {
+			t.Errorf("countLabel(%v) = %q, want %q", v, got, want)
+		}
 	}
 }
