@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // Each layer test: a random layer and input, the float32 forward compared with
@@ -266,6 +268,29 @@ func TestAdd(t *testing.T) {
 		for i := range y.Data {
 			if da.Data[i] != y.Data[i] || db.Data[i] != y.Data[i] {
 				t.Fatalf("Add.Backward: gradients differ from dy at %d", i)
+			}
+		}
+		// In place, as residual connections add (y = y + x and
+		// y = x + y), at lengths with and without a vector tail and
+		// one long enough to be split between goroutines.
+		for _, n := range []int{6, 42, 40005} {
+			a, b := randTensor(rng, 1, n), randTensor(rng, 1, n)
+			want := make([]float32, n)
+			for i := range want {
+				want[i] = a.Data[i] + b.Data[i]
+			}
+			for _, bIsY := range []bool{false, true} {
+				y := NewTensor(n)
+				copy(y.Data, a.Data)
+				if bIsY {
+					Add{Backend: bk}.Forward(y, b, y)
+				} else {
+					Add{Backend: bk}.Forward(y, y, b)
+				}
+				y.ToHost()
+				if diff := cmp.Diff(want, y.Data); diff != "" {
+					t.Fatalf("in-place Add of %d values (y is b: %v) (-want +got):\n%s", n, bIsY, diff)
+				}
 			}
 		}
 	})
