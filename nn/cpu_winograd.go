@@ -33,14 +33,14 @@ import "gonum.org/v1/gonum/blas"
 // channels runs as Winograd: the 3×3, stride-1, same-size case it handles,
 // where it is the faster algorithm. That is a measured rule
 // (BenchmarkConvAlgorithm; docs/benchmarks.md, "Convolution algorithm by
-// shape"): the 2×2 output tiles cover an odd side only by computing a row
-// and a column that are thrown away (64 outputs for the 49 of a 7×7 plane),
-// and with fewer than 16 channels on either side the 16 products are too
-// thin for the GEMM to pay for the transforms; there im2col is faster, by
-// up to 5 times for one input channel.
+// shape"): with fewer than 16 channels on either side the 16 products are
+// too thin for the GEMM to pay for the transforms, and there im2col is
+// faster, by up to 5 times for one input channel. Odd sides cost an extra
+// output row and column per plane (64 outputs for the 49 of a 7×7 plane),
+// which the side-by-side layout keeps from costing more.
 func winogradApplies(g *geom, cout int) bool {
 	return g.KH == 3 && g.KW == 3 && g.Stride == 1 && g.Pad == 1 && g.OH == g.H && g.OW == g.W &&
-		g.H%2 == 0 && g.W%2 == 0 && min(g.C, cout) >= winogradMinChannels
+		min(g.C, cout) >= winogradMinChannels
 }
 
 // winogradMinChannels is the fewest input or output channels for which
@@ -111,35 +111,88 @@ func winogradGeom(H, W int) (th, tw8, we, rs int) {
 	return th, tw8, we, 2 * we
 }
 
+// Planes of odd width go side by side. A tile row of a 7×7 plane is four
+// tiles, padded to eight, so half of the work would be padding; instead
+// winogradSide(7) = 2 planes of the same channel, consecutive samples, share
+// a tile row, one zero column apart: a "row" of width 2·8−1 = 15 holding
+// columns 0–6 of the first plane, a zero, columns 0–6 of the second. The
+// zero column is the right border of the first plane and the left border
+// of the second, and since W+1 is even every tile stays within one plane's
+// outputs: the tile over output columns 6 and 7 reads input columns 5–8,
+// and its column 6 (the first plane's last) depends only on 5–7, column 7
+// (the zero column's output) is dropped. So the k planes of a group are
+// transformed, multiplied and transformed back as one plane of width
+// k·(W+1)−1, with no padded tiles at all when k·(W+1)/2 is a multiple of 8.
+
+// winogradSide returns how many planes of width W go side by side: 1 for
+// an even width, otherwise the fewest k that make k·(W+1)/2 tiles a whole
+// number of eight-tile vectors (2 for W = 7, 8 for W = 5).
+func winogradSide(W int) int {
+	if W%2 == 0 {
+		return 1
+	}
+	t := (W + 1) / 2
+	k := 1
+	for k*t%8 != 0 {
+		k *= 2
+	}
+	return k
+}
+
+// winogradWidth returns the width of the row k planes of width W form side
+// by side.
+func winogradWidth(W, k int) int {
+	if k == 1 {
+		return W
+	}
+	return k*(W+1) - 1
+}
+
 // winogradInput writes V[ξ][c][t] = (Bᵀ d B)_ξ for every 4×4 tile d of the
-// planes x [n][C][H][W] (zero outside the plane), for plane indices
-// [lo, hi) of the n·C planes. eo is scratch of (H+3)·rs floats.
-func winogradInput(v, x, eo []float32, lo, hi, C, H, W, T int) {
-	th, tw8, we, rs := winogradGeom(H, W)
+// planes x [n][C][H][W] (zero outside the plane), k planes side by side
+// (winogradSide), for group-plane indices [lo, hi) of the ⌈n/k⌉·C groups
+// (group g, channel c holds the planes of samples g·k … g·k+k−1, those
+// beyond n zero). eo is scratch of (H+3)·rs floats for the row width
+// winogradWidth(W, k).
+func winogradInput(v, x, eo []float32, lo, hi, n, C, H, W, k, T int) {
+	th, tw8, we, rs := winogradGeom(H, winogradWidth(W, k))
 	eo = eo[:(H+3)*rs]
-	clear(eo) // the border stays zero: only the image is written below
+	clear(eo) // the borders stay zero: only the planes are written below
 	stride := C * T
+	half := W / 2
 	for p := lo; p < hi; p++ {
-		s, c := p/C, p%C
-		plane := x[p*H*W:][:H*W]
-		for r := 0; r < H; r++ {
-			row := plane[r*W:][:W]
-			e := eo[(r+1)*rs:][:we]
-			o := eo[(r+1)*rs+we:][:we]
-			// Padded column q holds image column q−1: even q = 2k is
-			// column 2k−1, odd q = 2k+1 is column 2k.
-			half := W / 2
-			pairs := row[:2*half]
-			oo, ee := o[:half], e[1:half+1]
-			for k := range oo {
-				p := pairs[2*k : 2*k+2 : 2*k+2]
-				oo[k], ee[k] = p[0], p[1]
-			}
-			if W%2 == 1 {
-				o[half] = row[W-1]
+		g, c := p/C, p%C
+		for j := range k {
+			s := g*k + j
+			// Plane j starts at column off = j·(W+1) of the row, an
+			// even column, so its halves start at off/2.
+			off := j * (W + 1) / 2
+			for r := 0; r < H; r++ {
+				e := eo[(r+1)*rs:][:we]
+				o := eo[(r+1)*rs+we:][:we]
+				// Padded column q holds row column q−1: even q = 2i
+				// is column 2i−1, odd q = 2i+1 is column 2i.
+				oo, ee := o[off:][:half+W%2], e[off+1:][:half]
+				if s >= n {
+					// A short last group: zeros, not the
+					// previous plane's values (their outputs are
+					// dropped either way).
+					clear(oo)
+					clear(ee)
+					continue
+				}
+				row := x[((s*C+c)*H+r)*W:][:W]
+				pairs := row[:2*half]
+				for i := range ee {
+					p := pairs[2*i : 2*i+2 : 2*i+2]
+					oo[i], ee[i] = p[0], p[1]
+				}
+				if W%2 == 1 {
+					oo[half] = row[W-1]
+				}
 			}
 		}
-		base := c*T + s*th*tw8
+		base := c*T + g*th*tw8
 		for ty := 0; ty < th; ty++ {
 			wgInputRow(v[base+ty*tw8:], stride, eo[2*ty*rs:], rs, we, tw8)
 		}
@@ -178,28 +231,31 @@ func wgInputRowGo(v []float32, vstride int, src []float32, rs, we, n int) {
 	}
 }
 
-// winogradOutput writes the planes y [n][C][H][W], for plane indices
-// [lo, hi), from M: each 2×2 block is Aᵀ·M·A plus bias[c] (if not nil). ob
-// is scratch of 2·th·2·tw8 floats: the tile rows are written there whole and
-// the plane copied out of it, clipped to H×W.
-func winogradOutput(y, m, bias, ob []float32, lo, hi, C, H, W, T int) {
-	th, tw8, _, _ := winogradGeom(H, W)
+// winogradOutput writes the planes y [n][C][H][W], k side by side as in
+// winogradInput, for group-plane indices [lo, hi), from M: each 2×2 block
+// is Aᵀ·M·A plus bias[c] (if not nil). ob is scratch of 2·th·2·tw8 floats:
+// the tile rows are written there whole and the planes copied out of it,
+// clipped to H×W.
+func winogradOutput(y, m, bias, ob []float32, lo, hi, n, C, H, W, k, T int) {
+	th, tw8, _, _ := winogradGeom(H, winogradWidth(W, k))
 	ow := 2 * tw8
 	ob = ob[:2*th*ow]
 	stride := C * T
 	for p := lo; p < hi; p++ {
-		s, c := p/C, p%C
+		g, c := p/C, p%C
 		var b float32
 		if bias != nil {
 			b = bias[c]
 		}
-		base := c*T + s*th*tw8
+		base := c*T + g*th*tw8
 		for ty := 0; ty < th; ty++ {
 			wgOutputRow(ob[2*ty*ow:], ow, m[base+ty*tw8:], stride, b, tw8)
 		}
-		plane := y[p*H*W:][:H*W]
-		for r := 0; r < H; r++ {
-			copy(plane[r*W:][:W], ob[r*ow:][:W])
+		for j := range min(k, n-g*k) {
+			plane := y[((g*k+j)*C+c)*H*W:][:H*W]
+			for r := 0; r < H; r++ {
+				copy(plane[r*W:][:W], ob[r*ow+j*(W+1):][:W])
+			}
 		}
 	}
 }
@@ -226,33 +282,35 @@ func wgOutputRowGo(out []float32, ow int, m []float32, mstride int, bias float32
 // into y [B][Cout][H][W], adding bias (may be nil). v and m are scratch of
 // 16·Cin·T and 16·Cout·T floats, tmp of winogradTmp(H, W).
 func winogradConv(r runner, y, x, u, bias []float32, s0, n, Cin, Cout, H, W int, v, m, tmp []float32) {
-	th, tw8, _, _ := winogradGeom(H, W)
-	T := n * th * tw8
+	k := winogradSide(W)
+	th, tw8, _, _ := winogradGeom(H, winogradWidth(W, k))
+	groups := (n + k - 1) / k
+	T := groups * th * tw8
 	xs := x[s0*Cin*H*W:][:n*Cin*H*W]
 	ys := y[s0*Cout*H*W:][:n*Cout*H*W]
 	if r.par {
-		r.loop(n*Cin, grainFor(H*W*8), func(lo, hi int) {
-			winogradInput(v, xs, make([]float32, winogradTmp(H, W)), lo, hi, Cin, H, W, T)
+		r.loop(groups*Cin, grainFor(k*H*W*8), func(lo, hi int) {
+			winogradInput(v, xs, make([]float32, winogradTmp(H, W)), lo, hi, n, Cin, H, W, k, T)
 		})
 	} else {
-		winogradInput(v, xs, tmp, 0, n*Cin, Cin, H, W, T)
+		winogradInput(v, xs, tmp, 0, groups*Cin, n, Cin, H, W, k, T)
 	}
 	for xi := 0; xi < 16; xi++ {
 		r.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cout, T, Cin, 1, u[xi*Cout*Cin:], Cin, v[xi*Cin*T:], T, 0, m[xi*Cout*T:], T)
 	}
 	if r.par {
-		r.loop(n*Cout, grainFor(H*W*4), func(lo, hi int) {
-			winogradOutput(ys, m, bias, make([]float32, winogradTmp(H, W)), lo, hi, Cout, H, W, T)
+		r.loop(groups*Cout, grainFor(k*H*W*4), func(lo, hi int) {
+			winogradOutput(ys, m, bias, make([]float32, winogradTmp(H, W)), lo, hi, n, Cout, H, W, k, T)
 		})
 	} else {
-		winogradOutput(ys, m, bias, tmp, 0, n*Cout, Cout, H, W, T)
+		winogradOutput(ys, m, bias, tmp, 0, groups*Cout, n, Cout, H, W, k, T)
 	}
 }
 
 // winogradTmp is the scratch winogradInput and winogradOutput need, the
 // larger of the eo buffer and the output tile rows.
 func winogradTmp(H, W int) int {
-	th, tw8, _, rs := winogradGeom(H, W)
+	th, tw8, _, rs := winogradGeom(H, winogradWidth(W, winogradSide(W)))
 	return max((H+3)*rs, 2*th*2*tw8)
 }
 
@@ -262,14 +320,18 @@ func winogradTmp(H, W int) int {
 // four images.
 const winogradMinTiles = 192
 
-// winograd runs winogradConv over the batch in chunks (see chunked).
+// winograd runs winogradConv over the batch in chunks (see chunked) of
+// whole side-by-side groups of k samples (one sample for an even width).
 func (c *cpuBackend) winograd(y, x, u, bias []float32, B, Cin, Cout, H, W int) {
-	th, tw8, _, _ := winogradGeom(H, W)
-	tiles := th * tw8
+	k := winogradSide(W)
+	th, tw8, _, _ := winogradGeom(H, winogradWidth(W, k))
+	tiles := th * tw8 // per group
 	tmp := winogradTmp(H, W)
-	minS := (winogradMinTiles + tiles - 1) / tiles
-	c.chunked(B, 16*Cin*tiles+tmp, 16*Cout*tiles, minS, nil, func(r runner, s0, n int, a, b, _ []float32) {
-		T := n * tiles
-		winogradConv(r, y, x, u, bias, s0, n, Cin, Cout, H, W, a[:16*Cin*T], b[:16*Cout*T], a[16*Cin*T:][:tmp])
+	minG := (winogradMinTiles + tiles - 1) / tiles
+	groups := (B + k - 1) / k
+	c.chunked(groups, 16*Cin*tiles+tmp, 16*Cout*tiles, minG, nil, func(r runner, g0, ng int, a, b, _ []float32) {
+		T := ng * tiles
+		s0 := g0 * k
+		winogradConv(r, y, x, u, bias, s0, min(ng*k, B-s0), Cin, Cout, H, W, a[:16*Cin*T], b[:16*Cout*T], a[16*Cin*T:][:tmp])
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -373,11 +374,21 @@ func TestUNetInferMemory(t *testing.T) {
 	for i := range ts {
 		ts[i] = rng.Float64()
 	}
+	// Warm the backend's scratch pools, shared by all nets, first.
+	warm := NewUNet(cfg, newRand(53))
+	warmUp := func() {
+		warm.Forward(NewTensor(x.Shape...), x, ts)
+		warm.Backward(nil, NewTensor(x.Shape...))
+	}
+	// No collection while measuring: it would empty the GEMM's pools of
+	// packing buffers, which the next call then refills.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	// buffers returns what f's first call allocates beyond its second.
 	buffers := func(f func(v, x *Tensor, t []float64)) int64 {
 		v := NewTensor(x.Shape...)
 		var a [3]runtime.MemStats
 		runtime.GC()
+		warmUp()
 		runtime.ReadMemStats(&a[0])
 		f(v, x, ts)
 		runtime.ReadMemStats(&a[1])
@@ -385,10 +396,6 @@ func TestUNetInferMemory(t *testing.T) {
 		runtime.ReadMemStats(&a[2])
 		return int64(a[1].TotalAlloc-a[0].TotalAlloc) - int64(a[2].TotalAlloc-a[1].TotalAlloc)
 	}
-	// Warm the backend's scratch pools, shared by all nets, first.
-	warm := NewUNet(cfg, newRand(53))
-	warm.Forward(NewTensor(x.Shape...), x, ts)
-	warm.Backward(nil, NewTensor(x.Shape...))
 	fwd := buffers(NewUNet(cfg, newRand(53)).Forward)
 	inf := buffers(NewUNet(cfg, newRand(53)).Infer)
 	t.Logf("buffers: Forward %d bytes, Infer %d (%.2f)", fwd, inf, float64(inf)/float64(fwd))
