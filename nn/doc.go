@@ -54,9 +54,10 @@
 // A program built with -tags cuda needs an NVIDIA driver and GPU to start.
 //
 // The CPU backend lowers convolutions to GEMM, by Winograd's F(2×2, 3×3)
-// for the same-size 3×3 convolutions (forward and input gradient: 2.25
-// times fewer multiplications) and by im2col for the rest and for weight
-// gradients. It runs convolutions sample-parallel, one worker per core with
+// for the same-size 3×3 convolutions with at least 16 channels on both
+// sides (forward and input gradient: 2.25 times fewer multiplications;
+// planes of odd width go side by side so that no tile is padding) and by
+// im2col for the rest and for weight gradients. It runs convolutions sample-parallel, one worker per core with
 // a single-threaded GEMM (one fork and join per operation), runs the
 // element-wise work through AVX2/FMA kernels (GroupNorm fused with SiLU, a
 // vectorised exponential), and keeps its temporaries in pools, so a
