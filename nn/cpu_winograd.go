@@ -37,10 +37,12 @@ import "gonum.org/v1/gonum/blas"
 // too thin for the GEMM to pay for the transforms, and there im2col is
 // faster, by up to 5 times for one input channel. Odd sides cost an extra
 // output row and column per plane (64 outputs for the 49 of a 7×7 plane),
-// which the side-by-side layout keeps from costing more.
+// which the side-by-side layout keeps from costing more; on a plane smaller
+// than 4×4 that is most of the work (16 outputs for the 9 of a 3×3 plane),
+// and im2col is faster there.
 func winogradApplies(g *geom, cout int) bool {
 	return g.KH == 3 && g.KW == 3 && g.Stride == 1 && g.Pad == 1 && g.OH == g.H && g.OW == g.W &&
-		min(g.C, cout) >= winogradMinChannels
+		min(g.H, g.W) >= 4 && min(g.C, cout) >= winogradMinChannels
 }
 
 // winogradMinChannels is the fewest input or output channels for which
