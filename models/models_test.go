@@ -28,11 +28,12 @@ func TestMNISTLoads(t *testing.T) {
 	if len(models.MNIST) > 8<<20 {
 		t.Errorf("shipped model is %d bytes", len(models.MNIST))
 	}
-	// The run docs/flowmatch.md describes: the default recipe for 20,800
-	// steps of batch 64 (1,330,496 images: the last batch of each epoch is
-	// partial), in two runs of 10,400 steps.
-	if m.Step != 20800 || m.Images != 1330496 || m.Config.Arch != flowmatch.ArchUNet || m.Shape != [3]int{1, 28, 28} {
-		t.Errorf("shipped model: %d steps, %d images, arch %q, shape %v; want 20800, 1330496, unet, [1 28 28]", m.Step, m.Images, m.Config.Arch, m.Shape)
+	// The run docs/flowmatch.md describes: the default recipe for 36,400
+	// steps of batch 64 (2,328,384 images: 38 epochs of 938 steps, the
+	// last batch of each partial, and 756 steps of 64), in three runs to
+	// 10,400, 20,800 and 36,400 steps.
+	if m.Step != 36400 || m.Images != 2328384 || m.Config.Arch != flowmatch.ArchUNet || m.Shape != [3]int{1, 28, 28} {
+		t.Errorf("shipped model: %d steps, %d images, arch %q, shape %v; want 36400, 2328384, unet, [1 28 28]", m.Step, m.Images, m.Config.Arch, m.Shape)
 	}
 }
 
@@ -96,7 +97,7 @@ func TestDefaultBudgetModelLoads(t *testing.T) {
 // so that the run can be continued (windrose train -resume), holds the
 // shipped weights as its EMA, bit for bit.
 func TestShippedCheckpoint(t *testing.T) {
-	ck, err := flowmatch.LoadModel("checkpoints/mnist-unet-20800.safetensors", flowmatch.EMAWeights)
+	ck, err := flowmatch.LoadModel("checkpoints/mnist-unet-36400.safetensors", flowmatch.EMAWeights)
 	if err != nil {
 		t.Fatal(err)
 	}
