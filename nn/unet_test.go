@@ -380,8 +380,8 @@ func TestUNetInferMemory(t *testing.T) {
 		warm.Forward(NewTensor(x.Shape...), x, ts)
 		warm.Backward(nil, NewTensor(x.Shape...))
 	}
-	// No collection while measuring: it would empty the GEMM's pools of
-	// packing buffers, which the next call then refills.
+	// No collection while measuring: it would empty the backend's scratch
+	// pools, which the next call then refills.
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	// buffers returns what f's first call allocates beyond its second.
 	buffers := func(f func(v, x *Tensor, t []float64)) int64 {

@@ -50,9 +50,9 @@
 // to 200 µs of a CPU that nothing else wanted, and holds one P (a helper
 // does not yield to other goroutines, see team.go).
 //
-// Packing buffers and the bookkeeping of a call come from pools, so a
-// steady stream of calls allocates nothing once warm (between garbage
-// collections, which empty the pools). Sgemm is safe for concurrent use.
+// Packing buffers and the bookkeeping of a call are recycled through free
+// lists shared by all goroutines (freelist.go), so a steady stream of calls
+// allocates nothing once warm. Sgemm is safe for concurrent use.
 //
 // # Single-row products
 //

@@ -3,7 +3,6 @@
 package gemm
 
 import (
-	"sync"
 	"sync/atomic"
 )
 
@@ -84,17 +83,20 @@ type job struct {
 	refs atomic.Int32
 }
 
-// jobPool recycles jobs. A convolution network issues thousands of small
+// freeJobs recycles jobs. A convolution network issues thousands of small
 // products per forward pass (one per image and layer), and a new job for
 // each was nearly all the garbage a sampling run made: 4.6 MB per U-Net
 // pass at batch 256 in BenchmarkInferUNet's memory profile. The
 // collector's headroom over that garbage showed up as resident memory.
-var jobPool = sync.Pool{New: func() any { return new(job) }}
+var freeJobs freeList[job]
 
 // newJob returns a job for p with every counter at zero, held by the
 // caller.
 func newJob(p *product, shareA bool) *job {
-	j := jobPool.Get().(*job)
+	j := freeJobs.get()
+	if j == nil {
+		j = new(job)
+	}
 	j.product = *p
 	j.shareA = shareA
 	j.rowvec = false
@@ -106,13 +108,13 @@ func newJob(p *product, shareA bool) *job {
 	return j
 }
 
-// release lets go of j; the last holder returns it to the pool, without
-// the caller's slices so that the pool keeps no operand alive.
+// release lets go of j; the last holder hands it back for reuse, without
+// the caller's slices so that the free list keeps no operand alive.
 func (j *job) release() {
 	if j.refs.Add(-1) == 0 {
 		j.product = product{}
 		j.shared = nil
-		jobPool.Put(j)
+		freeJobs.put(j)
 	}
 }
 
