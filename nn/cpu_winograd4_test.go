@@ -1,0 +1,191 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// wino4Tol is the tolerance of F(4×4, 3×3) against the float64 direct
+// convolution, relative to the largest output as in checkClose. Its
+// transforms multiply by up to 8 (Aᵀ) and 5 (Bᵀ), and the float32 error
+// grows with them: TestWinogradError measured, relative to the largest
+// output, 2.6e-7 to 5.0e-7 for F(2×2) and 4.6e-6 to 7.5e-6 for F(4×4)
+// (about 15 times as much) on unit-variance inputs with the layers'
+// Kaiming-uniform weights, 32 to 128 channels at 28×28, 14×14 and 7×7.
+// 1e-4, the value of fwdTol, leaves a margin of 13 above that; an indexing
+// or padding mistake moves outputs by O(1) of the scale.
+const wino4Tol = 1e-4
+
+// winogradCase draws the input, bias and weights of a same-size 3×3
+// convolution test: x of unit variance, weights and bias of scale ws. With
+// flip, w is stored [Cin][Cout][3][3] and applied as rot180(w[i][o]), and
+// wf is that forward kernel [Cout][Cin][3][3] for the reference.
+func winogradCase(rng *rand.Rand, B, Cin, Cout, H, W int, ws float64, flip bool) (x, w, wf, bias *Tensor) {
+	x = randTensor(rng, 1, B, Cin, H, W)
+	bias = randTensor(rng, ws, Cout)
+	if !flip {
+		w = randTensor(rng, ws, Cout, Cin, 3, 3)
+		return x, w, w, bias
+	}
+	w = randTensor(rng, ws, Cin, Cout, 3, 3)
+	wf = NewTensor(Cout, Cin, 3, 3)
+	for o := 0; o < Cout; o++ {
+		for i := 0; i < Cin; i++ {
+			for j := 0; j < 9; j++ {
+				wf.Data[(o*Cin+i)*9+j] = w.Data[(i*Cout+o)*9+8-j]
+			}
+		}
+	}
+	return x, w, wf, bias
+}
+
+// runWinograd4 transforms w (flipped or not) and runs c.winograd4.
+func runWinograd4(c *cpuBackend, y, x, w, bias *Tensor, B, Cin, Cout, H, W int, flip bool) {
+	u := make([]float32, 36*Cout*Cin)
+	if flip {
+		winograd4Weights(u, w.Data, Cin, Cout, true)
+	} else {
+		winograd4Weights(u, w.Data, Cout, Cin, false)
+	}
+	c.winograd4(y.Data, x.Data, u, bias.Data, B, Cin, Cout, H, W)
+}
+
+// TestWinograd4 runs the F(4×4, 3×3) convolution directly, for widths
+// that put 1, 2, 4 and 8 planes side by side, heights that are and are not
+// multiples of 4, batches that leave a side-by-side group short, and both
+// weight orientations, against the float64 direct convolution.
+func TestWinograd4(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, bk Backend) {
+		c, ok := bk.(*cpuBackend)
+		if !ok {
+			t.Skip("the Winograd path is the CPU backend's")
+		}
+		withColsBudget(t, func(t *testing.T) {
+			for _, s := range []struct{ B, Cin, Cout, H, W int }{
+				{3, 3, 2, 7, 7},   // 4 side by side, one short group
+				{5, 2, 3, 14, 14}, // 2 side by side, one short group
+				{2, 2, 2, 28, 28}, // one plane a row, 7 of 8 tiles kept
+				{9, 2, 2, 5, 5},   // 4 side by side (S = 8)
+				{9, 1, 2, 3, 3},   // 8 side by side (S = 4)
+				{3, 2, 2, 9, 9},   // 8 side by side (S = 12): 24 tiles
+				{1, 2, 2, 6, 7},
+				{2, 2, 2, 7, 4},
+				{2, 3, 2, 4, 6},
+				{2, 2, 3, 13, 10},
+				{3, 2, 2, 1, 1},
+			} {
+				t.Run(fmt.Sprintf("%+v", s), func(t *testing.T) {
+					for _, flip := range []bool{false, true} {
+						rng := newRand(12)
+						x, w, wf, bias := winogradCase(rng, s.B, s.Cin, s.Cout, s.H, s.W, 1, flip)
+						y := NewTensor(s.B, s.Cout, s.H, s.W)
+						for i := range y.Data {
+							y.Data[i] = 1e30 // every output must be written
+						}
+						runWinograd4(c, y, x, w, bias, s.B, s.Cin, s.Cout, s.H, s.W, flip)
+						want, _, _ := refConv2d(f64(x.Data), f64(wf.Data), f64(bias.Data), s.B, s.Cin, s.H, s.W, s.Cout, 3, 1, 1)
+						checkClose(t, fmt.Sprintf("flip=%v", flip), y.Data, want, wino4Tol)
+					}
+				})
+			}
+		})
+	})
+}
+
+// TestWinogradError measures the float32 error of both Winograd
+// convolutions against the float64 direct one on the shapes of the
+// networks (unit-variance inputs, the layers' Kaiming-uniform weights
+// U(±1/√(9·Cin)) and bias), relative to the largest output, and checks it
+// against the tolerances (the measured values are quoted at wino4Tol).
+func TestWinogradError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("float64 reference convolutions of 64–128 channels")
+	}
+	c := DefaultBackend().(*cpuBackend)
+	for _, s := range []struct{ B, Cin, Cout, H int }{
+		{2, 32, 32, 28}, {2, 64, 64, 28}, {4, 64, 64, 14}, {4, 128, 128, 14}, {8, 128, 128, 7},
+	} {
+		rng := newRand(13)
+		x := randTensor(rng, 1, s.B, s.Cin, s.H, s.H)
+		w, bias := NewTensor(s.Cout, s.Cin, 3, 3), NewTensor(s.Cout)
+		initKaiming(w, bias, 9*s.Cin, rng)
+		want, _, _ := refConv2d(f64(x.Data), f64(w.Data), f64(bias.Data), s.B, s.Cin, s.H, s.H, s.Cout, 3, 1, 1)
+		y2, y4 := NewTensor(s.B, s.Cout, s.H, s.H), NewTensor(s.B, s.Cout, s.H, s.H)
+		u2 := make([]float32, 16*s.Cout*s.Cin)
+		winogradWeights(u2, w.Data, s.Cout, s.Cin, false)
+		c.winograd(y2.Data, x.Data, u2, bias.Data, s.B, s.Cin, s.Cout, s.H, s.H)
+		runWinograd4(c, y4, x, w, bias, s.B, s.Cin, s.Cout, s.H, s.H, false)
+		e2, e4 := relMaxErr(y2.Data, want), relMaxErr(y4.Data, want)
+		t.Logf("%dx%d %d→%d: max error / max |y|: F(2×2) %.2g, F(4×4) %.2g", s.H, s.H, s.Cin, s.Cout, e2, e4)
+		if e2 > fwdTol || e4 > wino4Tol {
+			t.Errorf("%dx%d %d→%d: errors %.3g (F(2×2), tol %g), %.3g (F(4×4), tol %g)", s.H, s.H, s.Cin, s.Cout, e2, fwdTol, e4, wino4Tol)
+		}
+	}
+}
+
+// relMaxErr is max_i |got_i − want_i| / max_i |want_i|, checkClose's measure.
+func relMaxErr(got []float32, want []float64) float64 {
+	var e, scale float64
+	for i, w := range want {
+		e = math.Max(e, math.Abs(float64(got[i])-w))
+		scale = math.Max(scale, math.Abs(w))
+	}
+	return e / scale
+}
+
+// TestWinograd4Side checks the side-by-side layout: whole eight-tile
+// vectors, and at least one zero column after each plane.
+func TestWinograd4Side(t *testing.T) {
+	for W, want := range map[int][2]int{28: {1, 32}, 14: {2, 16}, 7: {4, 8}, 5: {4, 8}, 3: {8, 4}, 1: {8, 4}, 9: {8, 12}, 12: {2, 16}, 31: {1, 32}, 32: {8, 36}} {
+		k, S := winograd4Side(W)
+		if k != want[0] || S != want[1] {
+			t.Errorf("winograd4Side(%d) = %d, %d, want %d, %d", W, k, S, want[0], want[1])
+		}
+		if k*S/4%8 != 0 || S < W+1 || S%4 != 0 {
+			t.Errorf("width %d: %d planes at stride %d", W, k, S)
+		}
+	}
+}
+
+// TestWinograd4Rows: the assembly tile-row transforms give exactly the Go
+// versions' results (same operations in the same order).
+func TestWinograd4Rows(t *testing.T) {
+	rng := newRand(22)
+	for _, n := range []int{8, 16, 24} {
+		const vstride, rs, we = 40, 140, 33
+		src := make([]float32, 5*rs+3*we+n)
+		for i := range src {
+			src[i] = float32(rng.NormFloat64())
+		}
+		v1 := make([]float32, 35*vstride+n)
+		v2 := make([]float32, len(v1))
+		old := setAsm(true)
+		wg4InputRow(v1, vstride, src, rs, we, n)
+		setAsm(false)
+		wg4InputRow(v2, vstride, src, rs, we, n)
+		setAsm(old)
+		for i := range v1 {
+			if v1[i] != v2[i] {
+				t.Fatalf("input n=%d: v[%d] = %g (asm), %g (Go)", n, i, v1[i], v2[i])
+			}
+		}
+		m := make([]float32, 35*vstride+n)
+		for i := range m {
+			m[i] = float32(rng.NormFloat64())
+		}
+		const ow = 4*24 + 5
+		o1, o2 := make([]float32, 3*ow+4*n), make([]float32, 3*ow+4*n)
+		setAsm(true)
+		wg4OutputRow(o1, ow, m, vstride, 0.25, n)
+		setAsm(false)
+		wg4OutputRow(o2, ow, m, vstride, 0.25, n)
+		setAsm(old)
+		for i := range o1 {
+			if o1[i] != o2[i] {
+				t.Fatalf("output n=%d: out[%d] = %g (asm), %g (Go)", n, i, o1[i], o2[i])
+			}
+		}
+	}
+}

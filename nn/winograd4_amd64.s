@@ -1,0 +1,288 @@
+//go:build !noasm && amd64
+
+#include "textflag.h"
+
+// Winograd F(4×4, 3×3) transforms of one tile row, eight tiles per ymm; see
+// cpu_winograd4.go for the matrices (Lavin and Gray, CVPR 2016), the layouts,
+// and wg4InputRowGo and wg4OutputRowGo, which compute the same thing in Go
+// with the same operations in the same order (no fused operations; every
+// product is by a power of two), so the results are identical.
+
+// Powers of two for the transforms: 2, 4, 8 as float32.
+DATA wg4c<>+0(SB)/4, $0x40000000
+DATA wg4c<>+4(SB)/4, $0x40800000
+DATA wg4c<>+8(SB)/4, $0x41000000
+GLOBL wg4c<>(SB), RODATA|NOPTR, $12
+
+// The rows of Bᵀ (wg4B), d = row·x with t a temporary; Y14 = 2, Y15 = 4.
+// An operand x may be a register or memory.
+#define B0(x0, x2, x4, d, t) \
+	VMOVUPS x0, d; VSUBPS x2, d, d; VMULPS Y15, d, d; \
+	VMOVUPS x4, t; VSUBPS x2, t, t; VADDPS t, d, d
+
+#define B1(x1, x2, x3, x4, d, t) \
+	VMOVUPS x1, t; VADDPS x2, t, t; VMULPS Y15, t, t; \
+	VMOVUPS x3, d; VADDPS x4, d, d; VSUBPS t, d, d
+
+#define B2(x1, x2, x3, x4, d, t) \
+	VMOVUPS x1, t; VSUBPS x2, t, t; VMULPS Y15, t, t; \
+	VMOVUPS x4, d; VSUBPS x3, d, d; VADDPS t, d, d
+
+#define B3(x1, x2, x3, x4, d, t) \
+	VMOVUPS x3, t; VSUBPS x1, t, t; VMULPS Y14, t, t; \
+	VMOVUPS x4, d; VSUBPS x2, d, d; VADDPS t, d, d
+
+#define B4(x1, x2, x3, x4, d, t) \
+	VMOVUPS x3, t; VSUBPS x1, t, t; VMULPS Y14, t, t; \
+	VMOVUPS x4, d; VSUBPS x2, d, d; VSUBPS t, d, d
+
+#define B5(x1, x3, x5, d, t) \
+	VMOVUPS x1, d; VSUBPS x3, d, d; VMULPS Y15, d, d; \
+	VMOVUPS x5, t; VSUBPS x3, t, t; VADDPS t, d, d
+
+// VROW transforms the row t_i = Y0…Y5 (V_i = t_i·B) and stores it to the
+// six planes ξ = 6i … 6i+5 at R15, then moves R15 to ξ = 6i+6.
+#define VROW \
+	B0(Y0, Y2, Y4, Y7, Y13); \
+	B1(Y1, Y2, Y3, Y4, Y8, Y13); \
+	B2(Y1, Y2, Y3, Y4, Y9, Y13); \
+	B3(Y1, Y2, Y3, Y4, Y10, Y13); \
+	B4(Y1, Y2, Y3, Y4, Y11, Y13); \
+	B5(Y1, Y3, Y5, Y12, Y13); \
+	VMOVUPS Y7, (R15); \
+	VMOVUPS Y8, (R15)(R13*1); \
+	VMOVUPS Y9, (R15)(R13*2); \
+	VMOVUPS Y10, (R15)(R14*1); \
+	VMOVUPS Y11, (R15)(R13*4); \
+	VMOVUPS Y12, (R15)(R8*1); \
+	ADDQ R14, R15; \
+	ADDQ R14, R15
+
+// func wg4InputAVX2(v *float32, vstride int, src *float32, rs, we, n int)
+//
+// Padded rows 0…5 are SI, R10, R11, R12, AX, BX; in each, the six columns
+// of the eight tiles are the phases p0, p1, p2, p3 at 0, we, 2we, 3we and
+// p0, p1 one tile on: (R), (R)(R9*1), (R)(R9*2), (R)(DX*1), 4(R),
+// 4(R)(R9*1). Row i of t = Bᵀ·d goes to Y0…Y5 (one register a column),
+// then VROW.
+TEXT ·wg4InputAVX2(SB), NOSPLIT, $0-48
+	MOVQ         v+0(FP), DI
+	MOVQ         vstride+8(FP), R13
+	SHLQ         $2, R13              // bytes between ξ planes
+	LEAQ         (R13)(R13*2), R14    // 3 planes
+	MOVQ         src+16(FP), SI       // padded row 0
+	MOVQ         rs+24(FP), R8
+	SHLQ         $2, R8               // bytes between padded rows
+	MOVQ         we+32(FP), R9
+	SHLQ         $2, R9               // bytes between phases
+	LEAQ         (R9)(R9*2), DX       // 3 phases
+	MOVQ         n+40(FP), CX
+	SHRQ         $3, CX
+	JZ           in4Done
+	LEAQ         (SI)(R8*1), R10      // row 1
+	LEAQ         (R10)(R8*1), R11     // row 2
+	LEAQ         (R11)(R8*1), R12     // row 3
+	LEAQ         (R12)(R8*1), AX      // row 4
+	LEAQ         (AX)(R8*1), BX       // row 5
+	LEAQ         (R13)(R13*4), R8     // 5 planes
+	VBROADCASTSS wg4c<>+0(SB), Y14
+	VBROADCASTSS wg4c<>+4(SB), Y15
+
+in4Loop:
+	MOVQ DI, R15
+
+	// i = 0: t = 4(d0 − d2) + (d4 − d2)
+	B0((SI), (R11), (AX), Y0, Y6)
+	B0((SI)(R9*1), (R11)(R9*1), (AX)(R9*1), Y1, Y6)
+	B0((SI)(R9*2), (R11)(R9*2), (AX)(R9*2), Y2, Y6)
+	B0((SI)(DX*1), (R11)(DX*1), (AX)(DX*1), Y3, Y6)
+	B0(4(SI), 4(R11), 4(AX), Y4, Y6)
+	B0(4(SI)(R9*1), 4(R11)(R9*1), 4(AX)(R9*1), Y5, Y6)
+	VROW
+
+	// i = 1: t = (d3 + d4) − 4(d1 + d2)
+	B1((R10), (R11), (R12), (AX), Y0, Y6)
+	B1((R10)(R9*1), (R11)(R9*1), (R12)(R9*1), (AX)(R9*1), Y1, Y6)
+	B1((R10)(R9*2), (R11)(R9*2), (R12)(R9*2), (AX)(R9*2), Y2, Y6)
+	B1((R10)(DX*1), (R11)(DX*1), (R12)(DX*1), (AX)(DX*1), Y3, Y6)
+	B1(4(R10), 4(R11), 4(R12), 4(AX), Y4, Y6)
+	B1(4(R10)(R9*1), 4(R11)(R9*1), 4(R12)(R9*1), 4(AX)(R9*1), Y5, Y6)
+	VROW
+
+	// i = 2: t = (d4 − d3) + 4(d1 − d2)
+	B2((R10), (R11), (R12), (AX), Y0, Y6)
+	B2((R10)(R9*1), (R11)(R9*1), (R12)(R9*1), (AX)(R9*1), Y1, Y6)
+	B2((R10)(R9*2), (R11)(R9*2), (R12)(R9*2), (AX)(R9*2), Y2, Y6)
+	B2((R10)(DX*1), (R11)(DX*1), (R12)(DX*1), (AX)(DX*1), Y3, Y6)
+	B2(4(R10), 4(R11), 4(R12), 4(AX), Y4, Y6)
+	B2(4(R10)(R9*1), 4(R11)(R9*1), 4(R12)(R9*1), 4(AX)(R9*1), Y5, Y6)
+	VROW
+
+	// i = 3: t = (d4 − d2) + 2(d3 − d1)
+	B3((R10), (R11), (R12), (AX), Y0, Y6)
+	B3((R10)(R9*1), (R11)(R9*1), (R12)(R9*1), (AX)(R9*1), Y1, Y6)
+	B3((R10)(R9*2), (R11)(R9*2), (R12)(R9*2), (AX)(R9*2), Y2, Y6)
+	B3((R10)(DX*1), (R11)(DX*1), (R12)(DX*1), (AX)(DX*1), Y3, Y6)
+	B3(4(R10), 4(R11), 4(R12), 4(AX), Y4, Y6)
+	B3(4(R10)(R9*1), 4(R11)(R9*1), 4(R12)(R9*1), 4(AX)(R9*1), Y5, Y6)
+	VROW
+
+	// i = 4: t = (d4 − d2) − 2(d3 − d1)
+	B4((R10), (R11), (R12), (AX), Y0, Y6)
+	B4((R10)(R9*1), (R11)(R9*1), (R12)(R9*1), (AX)(R9*1), Y1, Y6)
+	B4((R10)(R9*2), (R11)(R9*2), (R12)(R9*2), (AX)(R9*2), Y2, Y6)
+	B4((R10)(DX*1), (R11)(DX*1), (R12)(DX*1), (AX)(DX*1), Y3, Y6)
+	B4(4(R10), 4(R11), 4(R12), 4(AX), Y4, Y6)
+	B4(4(R10)(R9*1), 4(R11)(R9*1), 4(R12)(R9*1), 4(AX)(R9*1), Y5, Y6)
+	VROW
+
+	// i = 5: t = 4(d1 − d3) + (d5 − d3)
+	B5((R10), (R12), (BX), Y0, Y6)
+	B5((R10)(R9*1), (R12)(R9*1), (BX)(R9*1), Y1, Y6)
+	B5((R10)(R9*2), (R12)(R9*2), (BX)(R9*2), Y2, Y6)
+	B5((R10)(DX*1), (R12)(DX*1), (BX)(DX*1), Y3, Y6)
+	B5(4(R10), 4(R12), 4(BX), Y4, Y6)
+	B5(4(R10)(R9*1), 4(R12)(R9*1), 4(BX)(R9*1), Y5, Y6)
+	VROW
+
+	ADDQ $32, SI
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $32, AX
+	ADDQ $32, BX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  in4Loop
+
+in4Done:
+	VZEROUPPER
+	RET
+
+// The rows of Aᵀ (wg4A), d = row·x with t a temporary; Y12 = 2, Y13 = 4,
+// Y14 = 8.
+#define A0(x0, x1, x2, x3, x4, d, t) \
+	VMOVUPS x1, d; VADDPS x2, d, d; VADDPS x0, d, d; \
+	VMOVUPS x3, t; VADDPS x4, t, t; VADDPS t, d, d
+
+#define A1(x1, x2, x3, x4, d, t) \
+	VMOVUPS x3, t; VSUBPS x4, t, t; VMULPS Y12, t, t; \
+	VMOVUPS x1, d; VSUBPS x2, d, d; VADDPS t, d, d
+
+#define A2(x1, x2, x3, x4, d, t) \
+	VMOVUPS x3, t; VADDPS x4, t, t; VMULPS Y13, t, t; \
+	VMOVUPS x1, d; VADDPS x2, d, d; VADDPS t, d, d
+
+#define A3(x1, x2, x3, x4, x5, d, t) \
+	VMOVUPS x3, t; VSUBPS x4, t, t; VMULPS Y14, t, t; \
+	VMOVUPS x1, d; VSUBPS x2, d, d; VADDPS t, d, d; VADDPS x5, d, d
+
+// YROW transforms the row a_r = Y0…Y5 (Y_r = a_r·A), adds the bias Y15, and
+// stores the four outputs of each of the eight tiles, interleaved (tile 0's
+// four columns, then tile 1's, …), to the 32 floats at o0, o1, o2, o3 (each
+// 32 bytes on from the last).
+#define YROW(o0, o1, o2, o3) \
+	A0(Y0, Y1, Y2, Y3, Y4, Y8, Y7); \
+	A1(Y1, Y2, Y3, Y4, Y9, Y7); \
+	A2(Y1, Y2, Y3, Y4, Y10, Y7); \
+	A3(Y1, Y2, Y3, Y4, Y5, Y11, Y7); \
+	VADDPS     Y15, Y8, Y8; \
+	VADDPS     Y15, Y9, Y9; \
+	VADDPS     Y15, Y10, Y10; \
+	VADDPS     Y15, Y11, Y11; \
+	VUNPCKLPS  Y9, Y8, Y0; \
+	VUNPCKHPS  Y9, Y8, Y1; \
+	VUNPCKLPS  Y11, Y10, Y2; \
+	VUNPCKHPS  Y11, Y10, Y3; \
+	VUNPCKLPD  Y2, Y0, Y4; \
+	VUNPCKHPD  Y2, Y0, Y5; \
+	VUNPCKLPD  Y3, Y1, Y6; \
+	VUNPCKHPD  Y3, Y1, Y7; \
+	VPERM2F128 $0x20, Y5, Y4, Y0; \
+	VPERM2F128 $0x20, Y7, Y6, Y1; \
+	VPERM2F128 $0x31, Y5, Y4, Y2; \
+	VPERM2F128 $0x31, Y7, Y6, Y3; \
+	VMOVUPS    Y0, o0; \
+	VMOVUPS    Y1, o1; \
+	VMOVUPS    Y2, o2; \
+	VMOVUPS    Y3, o3
+
+// func wg4OutputAVX2(out *float32, ow int, m *float32, mstride int, bias float32, n int)
+//
+// The rows i = 0…5 of M are SI, R10, R11, R12, AX, BX (planes ξ = 6i); in
+// each, column k is at k·mstride: (R), (R)(R13*1), (R)(R13*2), (R)(R14*1),
+// (R)(R13*4), (R)(R15*1). Row r of a = Aᵀ·M goes to Y0…Y5, then YROW writes
+// output row r.
+TEXT ·wg4OutputAVX2(SB), NOSPLIT, $0-48
+	MOVQ         out+0(FP), DI
+	MOVQ         ow+8(FP), R8
+	SHLQ         $2, R8               // bytes between output rows
+	LEAQ         (R8)(R8*2), R9       // 3 rows
+	MOVQ         m+16(FP), SI         // ξ = 0
+	MOVQ         mstride+24(FP), R13
+	SHLQ         $2, R13              // bytes between ξ planes
+	LEAQ         (R13)(R13*2), R14    // 3 planes
+	LEAQ         (R13)(R13*4), R15    // 5 planes
+	VBROADCASTSS bias+32(FP), Y15
+	MOVQ         n+40(FP), CX
+	SHRQ         $3, CX
+	JZ           out4Done
+	LEAQ         (SI)(R14*2), R10     // ξ = 6
+	LEAQ         (R10)(R14*2), R11    // ξ = 12
+	LEAQ         (R11)(R14*2), R12    // ξ = 18
+	LEAQ         (R12)(R14*2), AX     // ξ = 24
+	LEAQ         (AX)(R14*2), BX      // ξ = 30
+	VBROADCASTSS wg4c<>+0(SB), Y12
+	VBROADCASTSS wg4c<>+4(SB), Y13
+	VBROADCASTSS wg4c<>+8(SB), Y14
+
+out4Loop:
+	// r = 0: a = (m0 + (m1 + m2)) + (m3 + m4)
+	A0((SI), (R10), (R11), (R12), (AX), Y0, Y6)
+	A0((SI)(R13*1), (R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), Y1, Y6)
+	A0((SI)(R13*2), (R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), Y2, Y6)
+	A0((SI)(R14*1), (R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), Y3, Y6)
+	A0((SI)(R13*4), (R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), Y4, Y6)
+	A0((SI)(R15*1), (R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), Y5, Y6)
+	YROW((DI), 32(DI), 64(DI), 96(DI))
+
+	// r = 1: a = (m1 − m2) + 2(m3 − m4)
+	A1((R10), (R11), (R12), (AX), Y0, Y6)
+	A1((R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), Y1, Y6)
+	A1((R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), Y2, Y6)
+	A1((R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), Y3, Y6)
+	A1((R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), Y4, Y6)
+	A1((R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), Y5, Y6)
+	YROW((DI)(R8*1), 32(DI)(R8*1), 64(DI)(R8*1), 96(DI)(R8*1))
+
+	// r = 2: a = (m1 + m2) + 4(m3 + m4)
+	A2((R10), (R11), (R12), (AX), Y0, Y6)
+	A2((R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), Y1, Y6)
+	A2((R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), Y2, Y6)
+	A2((R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), Y3, Y6)
+	A2((R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), Y4, Y6)
+	A2((R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), Y5, Y6)
+	YROW((DI)(R8*2), 32(DI)(R8*2), 64(DI)(R8*2), 96(DI)(R8*2))
+
+	// r = 3: a = ((m1 − m2) + 8(m3 − m4)) + m5
+	A3((R10), (R11), (R12), (AX), (BX), Y0, Y6)
+	A3((R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), (BX)(R13*1), Y1, Y6)
+	A3((R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), (BX)(R13*2), Y2, Y6)
+	A3((R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), (BX)(R14*1), Y3, Y6)
+	A3((R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), (BX)(R13*4), Y4, Y6)
+	A3((R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), (BX)(R15*1), Y5, Y6)
+	YROW((DI)(R9*1), 32(DI)(R9*1), 64(DI)(R9*1), 96(DI)(R9*1))
+
+	ADDQ $32, SI
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $32, AX
+	ADDQ $32, BX
+	ADDQ $128, DI
+	DECQ CX
+	JNZ  out4Loop
+
+out4Done:
+	VZEROUPPER
+	RET

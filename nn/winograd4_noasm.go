@@ -1,0 +1,11 @@
+//go:build noasm || !amd64
+
+package nn
+
+func wg4InputRow(v []float32, vstride int, src []float32, rs, we, n int) {
+	wg4InputRowGo(v, vstride, src, rs, we, n)
+}
+
+func wg4OutputRow(out []float32, ow int, m []float32, mstride int, bias float32, n int) {
+	wg4OutputRowGo(out, ow, m, mstride, bias, n)
+}
