@@ -54,39 +54,54 @@ const winogradMinChannels = 16
 // (a forward convolution). With flip, o runs over Bc and i over A and
 // g = rot180(w[i][o]): the convolution that maps an output gradient to the
 // input gradient of a same-size 3×3 convolution.
+//
+// The 16 planes of U are Cout·Cin floats apart, a multiple of 4 KiB for the
+// usual channel counts, so they fall into the same few sets of the L1
+// cache: the kernels are transformed wg4Block input channels at a time into
+// a local block and each plane's part written as one run (see
+// winograd4Weights; 128 → 128 channels took 1.1 ms of CPU kernel by kernel).
 func winogradWeights(u, w []float32, A, Bc int, flip bool) {
 	outC, inC := A, Bc
 	if flip {
 		outC, inC = Bc, A
 	}
 	stride := outC * inC
+	var blk [16][wg4Block]float32
 	for o := 0; o < outC; o++ {
-		for i := 0; i < inC; i++ {
-			var g [9]float32
-			if flip {
-				k := w[(i*Bc+o)*9:][:9]
-				for j := range 9 {
-					g[j] = k[8-j]
+		for i0 := 0; i0 < inC; i0 += wg4Block {
+			nb := min(wg4Block, inC-i0)
+			for ib := range nb {
+				i := i0 + ib
+				var g [9]float32
+				if flip {
+					k := w[(i*Bc+o)*9:][:9]
+					for j := range 9 {
+						g[j] = k[8-j]
+					}
+				} else {
+					copy(g[:], w[(o*Bc+i)*9:][:9])
 				}
-			} else {
-				copy(g[:], w[(o*Bc+i)*9:][:9])
+				// t = G·g (4×3), then U = t·Gᵀ (4×4).
+				var t [12]float32
+				for c := 0; c < 3; c++ {
+					g0, g1, g2 := g[c], g[3+c], g[6+c]
+					t[c] = g0
+					t[3+c] = 0.5 * (g0 + g1 + g2)
+					t[6+c] = 0.5 * (g0 - g1 + g2)
+					t[9+c] = g2
+				}
+				for r := 0; r < 4; r++ {
+					t0, t1, t2 := t[3*r], t[3*r+1], t[3*r+2]
+					b := blk[4*r : 4*r+4 : 4*r+4]
+					b[0][ib] = t0
+					b[1][ib] = 0.5 * (t0 + t1 + t2)
+					b[2][ib] = 0.5 * (t0 - t1 + t2)
+					b[3][ib] = t2
+				}
 			}
-			// t = G·g (4×3), then U = t·Gᵀ (4×4).
-			var t [12]float32
-			for c := 0; c < 3; c++ {
-				g0, g1, g2 := g[c], g[3+c], g[6+c]
-				t[c] = g0
-				t[3+c] = 0.5 * (g0 + g1 + g2)
-				t[6+c] = 0.5 * (g0 - g1 + g2)
-				t[9+c] = g2
-			}
-			off := o*inC + i
-			for r := 0; r < 4; r++ {
-				t0, t1, t2 := t[3*r], t[3*r+1], t[3*r+2]
-				u[(4*r+0)*stride+off] = t0
-				u[(4*r+1)*stride+off] = 0.5 * (t0 + t1 + t2)
-				u[(4*r+2)*stride+off] = 0.5 * (t0 - t1 + t2)
-				u[(4*r+3)*stride+off] = t2
+			off := o*inC + i0
+			for xi := range 16 {
+				copy(u[xi*stride+off:][:nb], blk[xi][:nb])
 			}
 		}
 	}
