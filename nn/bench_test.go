@@ -149,19 +149,20 @@ func benchForward(b *testing.B, pass func(v, x *Tensor, t []float64), rng *rand.
 	b.ReportMetric((cpuTime()-c0).Seconds()*1e3/float64(batch*b.N), "cpu-ms/img")
 }
 
-// BenchmarkConvAlgorithm times both algorithms of the 3×3, stride-1,
-// same-size Conv2d on a batch of 64, for the shapes that decide
-// winogradApplies' rule: the default U-Net's (32 channels at 28×28, 64 at
+// BenchmarkConvAlgorithm times the three algorithms of the 3×3, stride-1,
+// same-size Conv2d (Winograd's F(2×2, 3×3) and F(4×4, 3×3), im2col) on a
+// batch of 64, one after the other per shape, for the shapes that decide
+// convAlgorithm's rule: the default U-Net's (32 channels at 28×28, 64 at
 // 14×14, 128 at 7×7, and its first and last convolutions with one channel
 // on one side) and a few around them. cpu-ms/op is the CPU time of one
 // convolution.
 func BenchmarkConvAlgorithm(b *testing.B) {
 	c := DefaultBackend().(*cpuBackend)
 	for _, s := range []struct{ Cin, Cout, H int }{
-		{1, 32, 28}, {32, 32, 28}, {32, 1, 28}, {16, 16, 28}, {64, 64, 28},
-		{16, 16, 14}, {64, 64, 14}, {128, 128, 14},
-		{16, 16, 7}, {32, 32, 7}, {64, 64, 7}, {128, 128, 7}, {256, 256, 7},
-		{128, 128, 5}, {128, 128, 3},
+		{1, 32, 28}, {32, 32, 28}, {32, 1, 28}, {8, 8, 28}, {16, 16, 28}, {64, 64, 28},
+		{8, 8, 14}, {16, 16, 14}, {32, 32, 14}, {64, 64, 14}, {128, 128, 14},
+		{8, 8, 7}, {16, 16, 7}, {32, 32, 7}, {64, 64, 7}, {128, 128, 7}, {256, 256, 7},
+		{128, 128, 6}, {128, 128, 5}, {128, 128, 4}, {128, 128, 3},
 	} {
 		rng := newRand(45)
 		x := randTensor(rng, 1, 64, s.Cin, s.H, s.H)
@@ -174,6 +175,7 @@ func BenchmarkConvAlgorithm(b *testing.B) {
 			f    func()
 		}{
 			{"winograd", func() { c.conv2dWinograd(y, x, w, bias.Data) }},
+			{"winograd4", func() { c.conv2dWinograd4(y, x, w, bias.Data) }},
 			{"im2col", func() { c.conv2dIm2col(y, x, w, bias.Data, &g) }},
 		} {
 			b.Run(fmt.Sprintf("%dx%d/%dto%d/%s", s.H, s.H, s.Cin, s.Cout, alg.name), func(b *testing.B) {

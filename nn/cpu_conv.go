@@ -389,21 +389,35 @@ func (c *cpuBackend) Conv2d(y, x, w, b *Tensor, stride, pad int) {
 	if b != nil {
 		bias = b.Data
 	}
-	if winogradApplies(&g, Cout) {
+	switch convAlgorithm(&g, Cout, x.Shape[0]) {
+	case convWinograd2:
 		c.conv2dWinograd(y, x, w, bias)
-		return
+	case convWinograd4:
+		c.conv2dWinograd4(y, x, w, bias)
+	default:
+		c.conv2dIm2col(y, x, w, bias, &g)
 	}
-	c.conv2dIm2col(y, x, w, bias, &g)
 }
 
 // conv2dWinograd is Conv2d for the 3×3, stride-1, same-size case by
-// Winograd's F(2×2, 3×3).
+// Winograd's F(2×2, 3×3) (see convAlgorithm for when).
 func (c *cpuBackend) conv2dWinograd(y, x, w *Tensor, bias []float32) {
 	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 	Cout := w.Shape[0]
 	u := c.pool.get(16 * Cout * Cin)
 	winogradWeights(u, w.Data, Cout, Cin, false)
 	c.winograd(y.Data, x.Data, u, bias, B, Cin, Cout, H, W)
+	c.pool.put(u)
+}
+
+// conv2dWinograd4 is Conv2d for the 3×3, stride-1, same-size case by
+// Winograd's F(4×4, 3×3).
+func (c *cpuBackend) conv2dWinograd4(y, x, w *Tensor, bias []float32) {
+	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	Cout := w.Shape[0]
+	u := c.pool.get(36 * Cout * Cin)
+	winograd4Weights(u, w.Data, Cout, Cin, false)
+	c.winograd4(y.Data, x.Data, u, bias, B, Cin, Cout, H, W)
 	c.pool.put(u)
 }
 
@@ -455,14 +469,23 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 	if dw == nil && dx == nil {
 		return
 	}
-	if dx != nil && winogradApplies(&g, Cout) {
-		// The input gradient of a same-size 3×3 convolution is the
-		// same-size 3×3 convolution of dy with the kernels rotated by
-		// 180° and the channel roles swapped.
-		u := c.pool.get(16 * Cout * Cin)
-		winogradWeights(u, w.Data, Cout, Cin, true)
-		c.winograd(dx.Data, dy.Data, u, nil, B, Cout, Cin, H, W)
-		c.pool.put(u)
+	// The input gradient of a same-size 3×3 convolution is the same-size
+	// 3×3 convolution of dy with the kernels rotated by 180° and the
+	// channel roles swapped: Cout channels in, Cin out.
+	gt := g
+	gt.C = Cout
+	if alg := convAlgorithm(&gt, Cin, B); dx != nil && alg != convIm2col {
+		if alg == convWinograd4 {
+			u := c.pool.get(36 * Cout * Cin)
+			winograd4Weights(u, w.Data, Cout, Cin, true)
+			c.winograd4(dx.Data, dy.Data, u, nil, B, Cout, Cin, H, W)
+			c.pool.put(u)
+		} else {
+			u := c.pool.get(16 * Cout * Cin)
+			winogradWeights(u, w.Data, Cout, Cin, true)
+			c.winograd(dx.Data, dy.Data, u, nil, B, Cout, Cin, H, W)
+			c.pool.put(u)
+		}
 		dx = nil
 		if dw == nil {
 			return

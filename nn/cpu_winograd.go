@@ -29,25 +29,61 @@ import "gonum.org/v1/gonum/blas"
 // for the T tiles of a chunk of n samples, tile t = (sample, tile row, tile
 // column) in row-major order.
 
-// winogradApplies reports whether a Conv2d of geometry g with cout output
-// channels runs as Winograd: the 3×3, stride-1, same-size case it handles,
-// where it is the faster algorithm. That is a measured rule
-// (BenchmarkConvAlgorithm; docs/benchmarks.md, "Convolution algorithm by
-// shape"): with fewer than 16 channels on either side the 16 products are
-// too thin for the GEMM to pay for the transforms, and there im2col is
-// faster, by up to 5 times for one input channel. Odd sides cost an extra
-// output row and column per plane (64 outputs for the 49 of a 7×7 plane),
-// which the side-by-side layout keeps from costing more; on a plane smaller
-// than 4×4 that is most of the work (16 outputs for the 9 of a 3×3 plane),
-// and im2col is faster there.
-func winogradApplies(g *geom, cout int) bool {
-	return g.KH == 3 && g.KW == 3 && g.Stride == 1 && g.Pad == 1 && g.OH == g.H && g.OW == g.W &&
-		min(g.H, g.W) >= 4 && min(g.C, cout) >= winogradMinChannels
+// convAlg is one of the CPU backend's algorithms for a Conv2d.
+type convAlg int
+
+const (
+	convIm2col    convAlg = iota // one GEMM over im2col columns
+	convWinograd2                // Winograd's F(2×2, 3×3), this file
+	convWinograd4                // Winograd's F(4×4, 3×3), cpu_winograd4.go
+)
+
+// convAlgorithm returns the algorithm of a Conv2d of geometry g with cout
+// output channels over a batch of B: im2col unless it is the 3×3,
+// stride-1, same-size case with at least winogradMinChannels channels on
+// both sides, and then the algorithm with the fewest multiplications in its
+// GEMMs (9 per output for im2col; winogradProducts, winograd4Products),
+// ties going to the one with less transform work (im2col, then F(2×2)).
+// Both Winograd algorithms compute whole tiles and whole side-by-side
+// groups of planes, which the counts include: a 5×5 plane costs both 144
+// products (F(4×4) computes 8×8 outputs for it, F(2×2) 6×6), a 6×6 plane
+// costs F(2×2) 384 (a tile row is padded to eight tiles), more than
+// im2col's 324, and F(4×4) 144.
+//
+// That is a measured rule (BenchmarkConvAlgorithm; docs/benchmarks.md,
+// "Convolution algorithm by shape"): at batch 64 it picks the algorithm
+// that took the least CPU time on every shape measured, F(4×4) on planes
+// of 28, 14, 7, 6, 4 and 3 (1.1 to 1.8 times as fast as F(2×2)), F(2×2) on
+// 5×5. With fewer than 16 channels on either side the products are too
+// thin for the GEMM to pay for the transforms, and there im2col is as
+// fast or faster, by up to 2 times for one input channel.
+func convAlgorithm(g *geom, cout, B int) convAlg {
+	if g.KH != 3 || g.KW != 3 || g.Stride != 1 || g.Pad != 1 || g.OH != g.H || g.OW != g.W ||
+		min(g.C, cout) < winogradMinChannels {
+		return convIm2col
+	}
+	alg, best := convIm2col, 9*g.H*g.W*B
+	if p := winogradProducts(g.H, g.W, B); p < best {
+		alg, best = convWinograd2, p
+	}
+	if p := winograd4Products(g.H, g.W, B); p < best {
+		alg = convWinograd4
+	}
+	return alg
 }
 
 // winogradMinChannels is the fewest input or output channels for which
-// Winograd beats im2col (see winogradApplies).
+// Winograd runs (see convAlgorithm).
 const winogradMinChannels = 16
+
+// winogradProducts is the number of multiplications per input and output
+// channel pair in the GEMMs of F(2×2, 3×3) on B planes of H×W: 16 per tile,
+// the tiles of whole tile rows of whole side-by-side groups.
+func winogradProducts(H, W, B int) int {
+	k := winogradSide(W)
+	th, tw8, _, _ := winogradGeom(H, winogradWidth(W, k))
+	return 16 * th * tw8 * ((B + k - 1) / k)
+}
 
 // winogradWeights writes U[ξ][o][i] = (G g Gᵀ)_ξ for the 3×3 kernels of w
 // [A][Bc][3][3]. Without flip, o runs over A and i over Bc and g = w[o][i]

@@ -153,6 +153,15 @@ func winograd4Geom(H, W int) (th, tw, we, rs int) {
 	return th, tw, we, 4 * we
 }
 
+// winograd4Products is the number of multiplications per input and output
+// channel pair in the GEMMs of F(4×4, 3×3) on B planes of H×W: 36 per tile,
+// the tiles of whole tile rows of whole side-by-side groups.
+func winograd4Products(H, W, B int) int {
+	k, _ := winograd4Side(W)
+	th, tw, _, _ := winograd4Geom(H, W)
+	return 36 * th * tw * ((B + k - 1) / k)
+}
+
 // winograd4Tmp is the scratch winograd4Input and winograd4Output need, the
 // larger of the phase buffer (4·th+2 padded rows) and the output tile rows.
 func winograd4Tmp(H, W int) int {

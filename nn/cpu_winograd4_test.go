@@ -189,3 +189,39 @@ func TestWinograd4Rows(t *testing.T) {
 		}
 	}
 }
+
+// TestConvAlgorithm pins convAlgorithm's choices: the measured ones of
+// docs/benchmarks.md at batch 64, small batches (where side-by-side groups
+// would be mostly empty), and the layer cases that test each algorithm
+// through Conv2d (convCases).
+func TestConvAlgorithm(t *testing.T) {
+	for _, c := range []struct {
+		B, Cin, Cout, H, W int
+		want               convAlg
+	}{
+		{64, 1, 32, 28, 28, convIm2col},
+		{64, 32, 1, 28, 28, convIm2col},
+		{64, 8, 8, 28, 28, convIm2col},
+		{64, 32, 32, 28, 28, convWinograd4},
+		{64, 64, 64, 14, 14, convWinograd4},
+		{64, 128, 128, 7, 7, convWinograd4},
+		{64, 128, 128, 6, 6, convWinograd4},
+		{64, 128, 128, 5, 5, convWinograd2}, // 144 products per plane each
+		{64, 128, 128, 4, 4, convWinograd4},
+		{64, 128, 128, 3, 3, convWinograd4},
+		{64, 128, 128, 2, 2, convIm2col}, // 36 products per plane each
+		{1, 128, 128, 7, 7, convIm2col},  // 3 of F(4×4)'s 4 planes empty
+		{1, 64, 64, 28, 28, convWinograd4},
+		{4, 16, 16, 2, 3, convWinograd2},
+		{3, 16, 16, 3, 5, convWinograd4},
+	} {
+		g := geom{C: c.Cin, H: c.H, W: c.W, KH: 3, KW: 3, Stride: 1, Pad: 1, OH: c.H, OW: c.W}
+		if got := convAlgorithm(&g, c.Cout, c.B); got != c.want {
+			t.Errorf("%+v: convAlgorithm = %d, want %d", c, got, c.want)
+		}
+	}
+	g := geom{C: 64, H: 14, W: 14, KH: 3, KW: 3, Stride: 2, Pad: 1, OH: 7, OW: 7}
+	if got := convAlgorithm(&g, 64, 64); got != convIm2col {
+		t.Errorf("stride 2: convAlgorithm = %d, want im2col", got)
+	}
+}

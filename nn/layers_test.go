@@ -47,8 +47,8 @@ var convCases = []struct{ B, Cin, Cout, H, W, K, S, P int }{
 	{2, 1, 4, 5, 6, 3, 1, 1},   // InConv: one input channel
 	{2, 4, 1, 5, 5, 3, 1, 1},   // OutConv: one output channel
 	{1, 2, 2, 6, 7, 4, 1, 2},   // padding wider than half the kernel
-	{1, 16, 16, 4, 6, 3, 1, 1}, // enough channels and even sides: Winograd
-	{3, 16, 16, 3, 5, 3, 1, 1}, // Winograd, odd sides: planes side by side, a short group
+	{4, 16, 16, 2, 3, 3, 1, 1}, // enough channels: Winograd F(2×2), 4 planes side by side
+	{3, 16, 16, 3, 5, 3, 1, 1}, // Winograd F(4×4): 4 planes side by side, a short group
 }
 
 func TestConv2d(t *testing.T) {
