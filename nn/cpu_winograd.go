@@ -51,12 +51,15 @@ const (
 // im2col's 324, and F(4×4) 144.
 //
 // That is a measured rule (BenchmarkConvAlgorithm; docs/benchmarks.md,
-// "Convolution algorithm by shape"): at batch 64 it picks the algorithm
-// that took the least CPU time on every shape measured, F(4×4) on planes
-// of 28, 14, 7, 6, 4 and 3 (1.1 to 1.8 times as fast as F(2×2)), F(2×2) on
-// 5×5. With fewer than 16 channels on either side the products are too
-// thin for the GEMM to pay for the transforms, and there im2col is as
-// fast or faster, by up to 2 times for one input channel.
+// "Convolution algorithm by shape"): at batch 64, with 16 to 256 channels,
+// it picks the algorithm that took the least CPU time on every shape
+// measured, F(4×4) on planes of 28, 14, 7, 6, 4 and 3 (1.06 to 2.4 times
+// as fast as F(2×2)), F(2×2) on 5×5. With one channel on a side the
+// products are too thin for the GEMM to pay for the transforms, and im2col
+// is as fast or faster, twice as fast for one input channel. At 8 channels
+// F(4×4) took less CPU time than im2col in two runs (1.3 to 1.8 times, one
+// tie) but more wall time at 28×28 in both; no network here has 8
+// channels, and the threshold stays at 16.
 func convAlgorithm(g *geom, cout, B int) convAlg {
 	if g.KH != 3 || g.KW != 3 || g.Stride != 1 || g.Pad != 1 || g.OH != g.H || g.OW != g.W ||
 		min(g.C, cout) < winogradMinChannels {
