@@ -174,8 +174,12 @@ func BenchmarkConvAlgorithm(b *testing.B) {
 			name string
 			f    func()
 		}{
-			{"winograd", func() { c.conv2dWinograd(y, x, w, bias.Data) }},
-			{"winograd4", func() { c.conv2dWinograd4(y, x, w, bias.Data) }},
+			{"winograd", func() {
+				c.winogradConv2d(convWinograd2, y.Data, x.Data, w.Data, bias.Data, s.Cout, s.Cin, 64, s.H, s.H, false)
+			}},
+			{"winograd4", func() {
+				c.winogradConv2d(convWinograd4, y.Data, x.Data, w.Data, bias.Data, s.Cout, s.Cin, 64, s.H, s.H, false)
+			}},
 			{"im2col", func() { c.conv2dIm2col(y, x, w, bias.Data, &g) }},
 		} {
 			b.Run(fmt.Sprintf("%dx%d/%dto%d/%s", s.H, s.H, s.Cin, s.Cout, alg.name), func(b *testing.B) {

@@ -389,35 +389,33 @@ func (c *cpuBackend) Conv2d(y, x, w, b *Tensor, stride, pad int) {
 	if b != nil {
 		bias = b.Data
 	}
-	switch convAlgorithm(&g, Cout, x.Shape[0]) {
-	case convWinograd2:
-		c.conv2dWinograd(y, x, w, bias)
-	case convWinograd4:
-		c.conv2dWinograd4(y, x, w, bias)
-	default:
-		c.conv2dIm2col(y, x, w, bias, &g)
+	if alg := convAlgorithm(&g, Cout, x.Shape[0]); alg != convIm2col {
+		B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+		c.winogradConv2d(alg, y.Data, x.Data, w.Data, bias, Cout, Cin, B, H, W, false)
+		return
 	}
+	c.conv2dIm2col(y, x, w, bias, &g)
 }
 
-// conv2dWinograd is Conv2d for the 3×3, stride-1, same-size case by
-// Winograd's F(2×2, 3×3) (see convAlgorithm for when).
-func (c *cpuBackend) conv2dWinograd(y, x, w *Tensor, bias []float32) {
-	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	Cout := w.Shape[0]
-	u := c.pool.get(16 * Cout * Cin)
-	winogradWeights(u, w.Data, Cout, Cin, false)
-	c.winograd(y.Data, x.Data, u, bias, B, Cin, Cout, H, W)
-	c.pool.put(u)
-}
-
-// conv2dWinograd4 is Conv2d for the 3×3, stride-1, same-size case by
-// Winograd's F(4×4, 3×3).
-func (c *cpuBackend) conv2dWinograd4(y, x, w *Tensor, bias []float32) {
-	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	Cout := w.Shape[0]
-	u := c.pool.get(36 * Cout * Cin)
-	winograd4Weights(u, w.Data, Cout, Cin, false)
-	c.winograd4(y.Data, x.Data, u, bias, B, Cin, Cout, H, W)
+// winogradConv2d is the same-size 3×3 convolution of the planes x into y
+// by Winograd algorithm alg, with kernels w [A][Bc][3][3] oriented as
+// winogradWeights describes: A → Bc channels with flip (the input gradient),
+// Bc → A without.
+func (c *cpuBackend) winogradConv2d(alg convAlg, y, x, w, bias []float32, A, Bc, B, H, W int, flip bool) {
+	cin, cout := Bc, A
+	if flip {
+		cin, cout = A, Bc
+	}
+	if alg == convWinograd4 {
+		u := c.pool.get(36 * A * Bc)
+		winograd4Weights(u, w, A, Bc, flip)
+		c.winograd4(y, x, u, bias, B, cin, cout, H, W)
+		c.pool.put(u)
+		return
+	}
+	u := c.pool.get(16 * A * Bc)
+	winogradWeights(u, w, A, Bc, flip)
+	c.winograd(y, x, u, bias, B, cin, cout, H, W)
 	c.pool.put(u)
 }
 
@@ -475,17 +473,7 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 	gt := g
 	gt.C = Cout
 	if alg := convAlgorithm(&gt, Cin, B); dx != nil && alg != convIm2col {
-		if alg == convWinograd4 {
-			u := c.pool.get(36 * Cout * Cin)
-			winograd4Weights(u, w.Data, Cout, Cin, true)
-			c.winograd4(dx.Data, dy.Data, u, nil, B, Cout, Cin, H, W)
-			c.pool.put(u)
-		} else {
-			u := c.pool.get(16 * Cout * Cin)
-			winogradWeights(u, w.Data, Cout, Cin, true)
-			c.winograd(dx.Data, dy.Data, u, nil, B, Cout, Cin, H, W)
-			c.pool.put(u)
-		}
+		c.winogradConv2d(alg, dx.Data, dy.Data, w.Data, nil, Cout, Cin, B, H, W, true)
 		dx = nil
 		if dw == nil {
 			return
