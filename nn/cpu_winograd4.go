@@ -184,41 +184,57 @@ func winograd4Input(v, x, ph []float32, lo, hi, n, C, H, W, T int) {
 		for j := range k {
 			s := g*k + j
 			off := j * S / 4 // plane j's padded column 1 + jS is phase 1 at off
-			for r := 0; r < H; r++ {
-				pr := ph[(r+1)*rs:][:rs]
-				p0, p1, p2, p3 := pr[off+1:we], pr[we+off:2*we], pr[2*we+off:3*we], pr[3*we+off:4*we]
-				if s >= n {
-					// A short last group: zeros, not the previous
-					// plane's values.
-					clear(p0[:W/4])
-					clear(p1[:(W+3)/4])
-					clear(p2[:(W+2)/4])
-					clear(p3[:(W+1)/4])
-					continue
+			if s >= n {
+				// A short last group: zeros, not the previous
+				// plane's values.
+				for r := 0; r < H; r++ {
+					pr := ph[(r+1)*rs:][:rs]
+					clear(pr[off+1:][:W/4])
+					clear(pr[we+off:][:(W+3)/4])
+					clear(pr[2*we+off:][:(W+2)/4])
+					clear(pr[3*we+off:][:(W+1)/4])
 				}
-				// Row column i is padded column i+1: columns 4q,
-				// 4q+1, 4q+2, 4q+3 go to p1[q], p2[q], p3[q], p0[q+1].
-				row := x[((s*C+c)*H+r)*W:][:W]
-				q := 0
-				for ; 4*q+3 < W; q++ {
-					quad := row[4*q : 4*q+4 : 4*q+4]
-					p1[q], p2[q], p3[q], p0[q] = quad[0], quad[1], quad[2], quad[3]
-				}
-				if i := 4 * q; i < W {
-					p1[q] = row[i]
-					if i+1 < W {
-						p2[q] = row[i+1]
-					}
-					if i+2 < W {
-						p3[q] = row[i+2]
-					}
-				}
+				continue
 			}
+			wg4Split(ph[rs+off:], rs, we, x[(s*C+c)*H*W:][:H*W], W, H)
 		}
 		base := c*T + g*th*tw
 		for ty := 0; ty < th; ty++ {
 			wg4InputRow(v[base+ty*tw:], stride, ph[4*ty*rs:], rs, we, tw)
 		}
+	}
+}
+
+// wg4SplitGo writes the H rows of the plane x (W values each) to the
+// phase-buffer rows at ph[r·rs …]: columns 4q, 4q+1, 4q+2, 4q+3 of a row go
+// to p1[q], p2[q], p3[q], p0[q+1], phase j at j·we (winograd4Input's
+// layout, ph starting at the plane's phase-1 column).
+func wg4SplitGo(ph []float32, rs, we int, x []float32, W, H int) {
+	for r := 0; r < H; r++ {
+		pr := ph[r*rs:]
+		p0, p1, p2, p3 := pr[1:we], pr[we:2*we], pr[2*we:3*we], pr[3*we:4*we]
+		row := x[r*W:][:W]
+		q := 0
+		for ; 4*q+3 < W; q++ {
+			quad := row[4*q : 4*q+4 : 4*q+4]
+			p1[q], p2[q], p3[q], p0[q] = quad[0], quad[1], quad[2], quad[3]
+		}
+		if i := 4 * q; i < W {
+			p1[q] = row[i]
+			if i+1 < W {
+				p2[q] = row[i+1]
+			}
+			if i+2 < W {
+				p3[q] = row[i+2]
+			}
+		}
+	}
+}
+
+// wg4CopyRowsGo copies H rows of W values, xs apart in x, to dst[:H·W].
+func wg4CopyRowsGo(dst, x []float32, xs, W, H int) {
+	for r := 0; r < H; r++ {
+		copy(dst[r*W:][:W], x[r*xs:][:W])
 	}
 }
 
@@ -285,10 +301,7 @@ func winograd4Output(y, m, bias, ob []float32, lo, hi, n, C, H, W, T int) {
 			wg4OutputRow(ob[4*ty*ow:], ow, m[base+ty*tw:], stride, b, tw)
 		}
 		for j := range min(k, n-g*k) {
-			plane := y[((g*k+j)*C+c)*H*W:][:H*W]
-			for r := 0; r < H; r++ {
-				copy(plane[r*W:][:W], ob[r*ow+j*S:][:W])
-			}
+			wg4CopyRows(y[((g*k+j)*C+c)*H*W:][:H*W], ob[j*S:], ow, W, H)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -75,6 +76,8 @@ func TestWinograd4(t *testing.T) {
 				{2, 3, 2, 4, 6},
 				{2, 2, 3, 13, 10},
 				{3, 2, 2, 1, 1},
+				{2, 2, 2, 5, 16}, // four quads a row: one transpose
+				{1, 2, 3, 4, 33}, // eight quads and one column
 			} {
 				t.Run(fmt.Sprintf("%+v", s), func(t *testing.T) {
 					for _, flip := range []bool{false, true} {
@@ -229,5 +232,34 @@ func TestConvAlgorithm(t *testing.T) {
 	g := geom{C: 64, H: 14, W: 14, KH: 3, KW: 3, Stride: 2, Pad: 1, OH: 7, OW: 7}
 	if got := convAlgorithm(&g, 64, 64); got != convIm2col {
 		t.Errorf("stride 2: convAlgorithm = %d, want im2col", got)
+	}
+}
+
+// TestWinograd4Split checks the phase split and the row copy of the
+// assembly against their Go versions on whole buffers, so that a write to
+// a border or gap the Go code leaves alone fails too.
+func TestWinograd4Split(t *testing.T) {
+	rng := newRand(17)
+	for W := 1; W <= 40; W++ {
+		for _, H := range []int{1, 3, 7} {
+			we := (W+3)/4 + 2
+			rs := 4*we + 3
+			x := randTensor(rng, 1, H, W).Data
+			init := randTensor(rng, 1, (H+1)*rs).Data
+			got, want := slices.Clone(init), slices.Clone(init)
+			wg4Split(got[1:], rs, we, x, W, H)
+			wg4SplitGo(want[1:], rs, we, x, W, H)
+			if !slices.Equal(got, want) {
+				t.Fatalf("wg4Split W=%d H=%d: the buffer differs from wg4SplitGo's", W, H)
+			}
+			xs := W + 5
+			src := randTensor(rng, 1, H*xs).Data
+			gotC, wantC := slices.Clone(init[:H*W+3]), slices.Clone(init[:H*W+3])
+			wg4CopyRows(gotC, src, xs, W, H)
+			wg4CopyRowsGo(wantC, src, xs, W, H)
+			if !slices.Equal(gotC, wantC) {
+				t.Fatalf("wg4CopyRows W=%d H=%d: the rows differ from wg4CopyRowsGo's", W, H)
+			}
+		}
 	}
 }

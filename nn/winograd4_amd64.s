@@ -286,3 +286,169 @@ out4Loop:
 out4Done:
 	VZEROUPPER
 	RET
+
+// func wg4SplitAVX(dst *float32, rs, we int, x *float32, W, H int)
+//
+// The phase split of winograd4Input for one plane: row r of x (W values)
+// goes to the phase-buffer row at dst + r·rs, its columns 4q, 4q+1, 4q+2,
+// 4q+3 to p1[q], p2[q], p3[q], p0[q+1] with phase j at j·we. Four quads
+// at a time are one 4×4 transpose (the last group of a row overlaps the
+// one before when the quads are not a multiple of four: it rewrites the
+// same values); rows of fewer than four quads go a quad at a time, and the
+// W mod 4 columns past the quads one by one.
+TEXT ·wg4SplitAVX(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ rs+8(FP), R8
+	SHLQ $2, R8            // bytes between phase-buffer rows
+	MOVQ we+16(FP), R9
+	SHLQ $2, R9            // bytes between phases
+	MOVQ x+24(FP), SI
+	MOVQ W+32(FP), R10
+	MOVQ H+40(FP), R11
+	MOVQ R10, R12
+	SHRQ $2, R12           // quads per row
+	MOVQ R10, R13
+	ANDQ $3, R13           // columns past the quads
+	SHLQ $2, R10           // bytes per row of x
+	TESTQ R11, R11
+	JZ   splitDone
+
+splitRow:
+	LEAQ (DI)(R9*1), AX    // p1
+	LEAQ (AX)(R9*1), BX    // p2
+	LEAQ (BX)(R9*1), CX    // p3
+	LEAQ 4(DI), DX         // p0, one on
+	XORQ R14, R14          // quad index
+	CMPQ R12, $4
+	JLT  splitQuad
+
+splitBlock:
+	MOVQ R12, R15
+	SUBQ $4, R15           // the last group starts at quads − 4
+	CMPQ R14, R15
+	JLE  splitBlockAt
+	MOVQ R15, R14
+
+splitBlockAt:
+	MOVQ      R14, R15
+	SHLQ      $4, R15
+	VMOVUPS   (SI)(R15*1), X0
+	VMOVUPS   16(SI)(R15*1), X1
+	VMOVUPS   32(SI)(R15*1), X2
+	VMOVUPS   48(SI)(R15*1), X3
+	VUNPCKLPS X1, X0, X4     // a0 b0 a1 b1
+	VUNPCKHPS X1, X0, X5     // a2 b2 a3 b3
+	VUNPCKLPS X3, X2, X6     // c0 d0 c1 d1
+	VUNPCKHPS X3, X2, X7     // c2 d2 c3 d3
+	VUNPCKLPD X6, X4, X0     // a0 b0 c0 d0
+	VUNPCKHPD X6, X4, X1     // a1 b1 c1 d1
+	VUNPCKLPD X7, X5, X2     // a2 b2 c2 d2
+	VUNPCKHPD X7, X5, X3     // a3 b3 c3 d3
+	MOVQ      R14, R15
+	SHLQ      $2, R15
+	VMOVUPS   X0, (AX)(R15*1)
+	VMOVUPS   X1, (BX)(R15*1)
+	VMOVUPS   X2, (CX)(R15*1)
+	VMOVUPS   X3, (DX)(R15*1)
+	ADDQ      $4, R14
+	CMPQ      R14, R12
+	JLT       splitBlock
+	JMP       splitTail
+
+splitQuad:
+	CMPQ       R14, R12
+	JGE        splitTail
+	MOVQ       R14, R15
+	SHLQ       $4, R15
+	VMOVUPS    (SI)(R15*1), X0
+	MOVQ       R14, R15
+	SHLQ       $2, R15
+	VMOVSS     X0, (AX)(R15*1)
+	VEXTRACTPS $1, X0, (BX)(R15*1)
+	VEXTRACTPS $2, X0, (CX)(R15*1)
+	VEXTRACTPS $3, X0, (DX)(R15*1)
+	INCQ       R14
+	JMP        splitQuad
+
+splitTail:
+	TESTQ  R13, R13
+	JZ     splitNext
+	MOVQ   R12, R15
+	SHLQ   $4, R15           // byte offset of column 4·quads in x
+	MOVQ   R12, R14
+	SHLQ   $2, R14           // byte offset of index quads in a phase
+	VMOVSS (SI)(R15*1), X0
+	VMOVSS X0, (AX)(R14*1)
+	CMPQ   R13, $1
+	JEQ    splitNext
+	VMOVSS 4(SI)(R15*1), X0
+	VMOVSS X0, (BX)(R14*1)
+	CMPQ   R13, $2
+	JEQ    splitNext
+	VMOVSS 8(SI)(R15*1), X0
+	VMOVSS X0, (CX)(R14*1)
+
+splitNext:
+	ADDQ R10, SI
+	ADDQ R8, DI
+	DECQ R11
+	JNZ  splitRow
+
+splitDone:
+	RET
+
+// func wg4CopyRowsAVX(dst *float32, x *float32, xs, W, H int)
+//
+// Copies H rows of W values, the rows of x xs values apart, to the H·W
+// values at dst: eight values a move, then four, then one.
+TEXT ·wg4CopyRowsAVX(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ xs+16(FP), R8
+	SHLQ $2, R8              // bytes between rows of x
+	MOVQ W+24(FP), R9
+	MOVQ H+32(FP), R11
+	TESTQ R11, R11
+	JZ   copyDone
+
+copyRow:
+	MOVQ SI, AX
+	MOVQ R9, CX
+
+copy8:
+	CMPQ    CX, $8
+	JLT     copy4
+	VMOVUPS (AX), Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, AX
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JMP     copy8
+
+copy4:
+	CMPQ    CX, $4
+	JLT     copy1
+	VMOVUPS (AX), X0
+	VMOVUPS X0, (DI)
+	ADDQ    $16, AX
+	ADDQ    $16, DI
+	SUBQ    $4, CX
+
+copy1:
+	TESTQ  CX, CX
+	JZ     copyNext
+	VMOVSS (AX), X0
+	VMOVSS X0, (DI)
+	ADDQ   $4, AX
+	ADDQ   $4, DI
+	DECQ   CX
+	JMP    copy1
+
+copyNext:
+	ADDQ R8, SI
+	DECQ R11
+	JNZ  copyRow
+
+copyDone:
+	VZEROUPPER
+	RET

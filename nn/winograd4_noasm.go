@@ -9,3 +9,11 @@ func wg4InputRow(v []float32, vstride int, src []float32, rs, we, n int) {
 func wg4OutputRow(out []float32, ow int, m []float32, mstride int, bias float32, n int) {
 	wg4OutputRowGo(out, ow, m, mstride, bias, n)
 }
+
+func wg4Split(ph []float32, rs, we int, x []float32, W, H int) {
+	wg4SplitGo(ph, rs, we, x, W, H)
+}
+
+func wg4CopyRows(dst, x []float32, xs, W, H int) {
+	wg4CopyRowsGo(dst, x, xs, W, H)
+}

@@ -28,6 +28,13 @@ small=11000
 # (150 images/s: 4,200 steps of 32).
 d15=2334
 d15b32=4200
+# Narrower U-Nets (-base 24: widths 24/48/96; -base 16: 16/32/64), each
+# budgeted by the steps it took in one minute alone, times 15, measured
+# with the default in one sitting (2026-12-05 03:53 UTC, `windrose train
+# -preset default -base B -minutes 1`, start-up included): 167 steps at
+# base 32, 245 at base 24, 399 at base 16.
+d15w24=3675
+d15w16=5985
 seed=${SEED:-0}
 for row in "$@"; do
 	case $row in
@@ -45,6 +52,8 @@ for row in "$@"; do
 	d15-b32)  args=(-preset default -steps $d15b32 -batch 32) ;;
 	d15-b32-lr1) args=(-preset default -steps $d15b32 -batch 32 -lr 1e-3) ;;
 	d15-warm50) args=(-preset default -steps $d15 -warmup 50) ;;
+	d15-w24)  args=(-preset default -steps $d15w24 -base 24) ;;
+	d15-w16)  args=(-preset default -steps $d15w16 -base 16) ;;
 	*) echo "unknown row $row" >&2; exit 2 ;;
 	esac
 	name=$row-s$seed
