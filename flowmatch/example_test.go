@@ -126,7 +126,7 @@ func ExampleTrainer() {
 	flowmatch.Noise(noise, 1)
 	x := make([]float32, len(noise))
 	field := tr.Model().Field()
-	set := flowmatch.DefaultSampleSettings() // rk4, 5 steps
+	set := flowmatch.DefaultSampleSettings() // midpoint, 10 steps, early grid
 	if _, err := flowmatch.Sample(context.Background(), x, field, noise, &set); err != nil {
 		log.Fatal(err)
 	}

@@ -51,14 +51,23 @@ type SampleSettings struct {
 	Dim int
 }
 
+// DefaultSampleGrid is the TimeGrid schedule of DefaultSampleSettings.
+const DefaultSampleGrid = "early"
+
 // DefaultSampleSettings returns the settings of "windrose sample" without
-// stepping flags: classical RK4 (ode.RK4) with 5 uniform steps, 20 field
+// stepping flags: the explicit midpoint method (ode.Midpoint) with 10 steps
+// on the early grid (TimeGrid(DefaultSampleGrid, 10): t_k = (k/10)², small
+// steps near the noise, where the learned field changes fastest), 20 field
 // evaluations per sample, in batches of 256. docs/sampling.md chose them
-// by measurement on the shipped model: their FID is within 1.5% of the
-// reference tutorial's 600-evaluation sampler, and their images lie closer
-// to the exact flow than that sampler's.
+// by measurement on the shipped model among the samplers of at most 20
+// evaluations: their FID is within 1% of the converged one (RK4 with 25
+// steps) and below RK4's with 5 uniform steps, the previous default.
 func DefaultSampleSettings() SampleSettings {
-	return SampleSettings{Settings: ode.Settings{Steps: 5}, Method: ode.RK4, Batch: 256}
+	grid, err := TimeGrid(DefaultSampleGrid, 10)
+	if err != nil {
+		panic(err) // a constant schedule: not reached
+	}
+	return SampleSettings{Settings: ode.Settings{Grid: grid}, Method: ode.Midpoint, Batch: 256}
 }
 
 // SampleResult reports the work of Sample.

@@ -46,8 +46,8 @@
 //
 // Sampling ("sample N rk4×5"): windrose samples -sample-n images from the
 // shipped model (models.MNIST, read by flowmatch.ReadModel, its EMA
-// weights) through flowmatch.Sample with flowmatch.DefaultSampleSettings()
-// (classical RK4, 5 uniform steps, batch 256), noise from
+// weights) through flowmatch.Sample with classical RK4 in 5 uniform steps,
+// batch 256 (20 evaluations per sample, as the default sampler), noise from
 // flowmatch.NewNoiseStream and grey levels by flowmatch.Pixels, as
 // "windrose sample" does; the peer, `torch_unet.py sample`, loads the same
 // file into the twin and integrates torch.randn noise with the same method,

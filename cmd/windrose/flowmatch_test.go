@@ -117,7 +117,7 @@ func TestTrainSampleInterpolate(t *testing.T) {
 	s := filepath.Join(dir, "s.png")
 	npyOut := filepath.Join(dir, "s.npy")
 	traj := filepath.Join(dir, "traj.png")
-	out, _ = wantRun(t, exitOK, "sample", "-ckpt", model, "-n", "5", "-cols", "3", "-method", "heun", "-steps", "3",
+	out, _ = wantRun(t, exitOK, "sample", "-ckpt", model, "-n", "5", "-cols", "3", "-method", "heun", "-steps", "3", "-grid", "uniform",
 		"-out", s, "-npy", npyOut, "-trajectory", traj, "-batch", "2")
 	contains(t, "sample output", out, "6 training steps", "5 samples, heun with 3 steps: 18 field evaluations (9 steps",
 		"over 3 batch(es) of up to 2", "wrote "+s, "t = 0, 0.333, 0.667, 1")
@@ -153,7 +153,7 @@ func TestTrainSampleInterpolate(t *testing.T) {
 
 	ip := filepath.Join(dir, "i.png")
 	out, _ = wantRun(t, exitOK, "interpolate", "-ckpt", model, "-k", "4", "-steps", "2", "-out", ip)
-	contains(t, "interpolate output", out, "4 points from seed 1 to seed 2", "rk4 with 2 steps: 8 field evaluations")
+	contains(t, "interpolate output", out, "4 points from seed 1 to seed 2", "midpoint with 2 steps on the early grid: 4 field evaluations")
 	if w, h := pngSize(t, ip); w != 4*30+2 || h != 2*30+2 {
 		t.Errorf("interpolation strip %dx%d, want 4 × 2 images", w, h)
 	}

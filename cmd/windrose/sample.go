@@ -30,21 +30,23 @@ of the ODE methods (euler, heun, midpoint, rk4, bs3, dopri5, tsit5; see
 -method tutorial-rk4 is the reference tutorial's shifted "RK4" (its stages
 sit half a step late; not the classical RK4), for reproducing its images.
 
-The model is the one shipped with windrose (trained on two CPU cores)
-unless -ckpt names a model file or a training checkpoint (whose EMA weights
-are used; -weights raw takes the optimiser's). The stepping is -steps N
-(fixed; default rk4 with 5 steps, chosen by the FID study of
-docs/sampling.md), on the uniform time grid or on -grid late, early or
-cosine (smaller steps near t = 1, near t = 0, or at both ends), or -rtol R
--atol A (adaptive, error norm over each batch of -batch samples). With
--per-sample, adaptive stepping gives every sample its own steps and error
-norm, so easy samples are not held to the steps of the hardest one in
-their batch; the network still runs on up to -batch samples per call, each
-at its own time, and a finished sample's place goes to the next one of the
-same group of 16 batches. -maxsteps bounds the attempted steps of each
-solve and -pi selects the proportional–integral step size controller, as
-for "windrose solve"; the stepping flags are checked by package ode before
-any work, and what it refuses is a usage error.
+The model is the one shipped with windrose (trained on two CPU cores) unless
+-ckpt names a model file or a training checkpoint (whose EMA weights are used;
+-weights raw takes the optimiser's). The stepping is -steps N (fixed), on
+-grid early (the default: steps growing from t = 0, where the field changes
+fastest), uniform, late or cosine (smaller steps near t = 1, or at both ends),
+or -rtol R -atol A (adaptive, error norm over each batch of -batch samples).
+The default, -method midpoint -steps 10 -grid early (20 field evaluations per
+sample), was chosen by the FID study of docs/sampling.md; each flag given
+replaces its own default only, so -method rk4 -steps 5 steps on the early grid
+unless -grid uniform is given too. With -per-sample, adaptive stepping gives
+every sample its own steps and error norm, so easy samples are not held to the
+steps of the hardest one in their batch; the network still runs on up to
+-batch samples per call, each at its own time, and a finished sample's place
+goes to the next one of the same group of 16 batches. -maxsteps bounds the
+attempted steps of each solve and -pi selects the proportional–integral step
+size controller, as for "windrose solve"; the stepping flags are checked by
+package ode before any work, and what it refuses is a usage error.
 
 The initial noise comes from -seed, or from -noise FILE.npy (float32,
 shape [N, 1, 28, 28]; -n is then N). Sample i's noise is the same for every

@@ -8,15 +8,20 @@ import (
 )
 
 // TestSampleGrid runs sample with -grid on a tiny trained model: the
-// report names the grid, the uniform grid gives the -steps images bit for
-// bit, another grid gives other images, and bad grids are usage errors.
+// report names the grid, the default stepping is midpoint with 10 steps on
+// the early grid bit for bit, another grid gives other images, and bad
+// grids are usage errors.
 func TestSampleGrid(t *testing.T) {
 	dir, ck := tinyCheckpoint(t, 2)
 	s := filepath.Join(dir, "s.png")
 	npy := func(name string) string { return filepath.Join(dir, name) }
 
-	wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "3", "-method", "midpoint", "-steps", "4", "-out", s, "-npy", npy("plain.npy"))
-	out, _ := wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "3", "-method", "midpoint", "-steps", "4", "-grid", "uniform", "-out", s, "-npy", npy("uniform.npy"))
+	// No stepping flags: flowmatch.DefaultSampleSettings, the same images
+	// as its three flags given.
+	out, _ := wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "3", "-out", s, "-npy", npy("plain.npy"))
+	contains(t, "sample output", out, "midpoint with 10 steps on the early grid: 20 field evaluations")
+	wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "3", "-method", "midpoint", "-steps", "10", "-grid", "early", "-out", s, "-npy", npy("default.npy"))
+	out, _ = wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "3", "-method", "midpoint", "-steps", "4", "-grid", "uniform", "-out", s, "-npy", npy("uniform.npy"))
 	contains(t, "sample -grid uniform output", out, "midpoint with 4 steps: 8 field evaluations")
 	out, _ = wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "3", "-method", "midpoint", "-steps", "4", "-grid", "early:3", "-out", s, "-npy", npy("early.npy"))
 	contains(t, "sample -grid early:3 output", out, "midpoint with 4 steps on the early:3 grid: 8 field evaluations")
@@ -28,10 +33,10 @@ func TestSampleGrid(t *testing.T) {
 		}
 		return px
 	}
-	if !bytes.Equal(read("plain.npy"), read("uniform.npy")) {
-		t.Error("-grid uniform changed the images of -steps 4")
+	if !bytes.Equal(read("plain.npy"), read("default.npy")) {
+		t.Error("-method midpoint -steps 10 -grid early changed the images of the default stepping")
 	}
-	if bytes.Equal(read("plain.npy"), read("early.npy")) {
+	if bytes.Equal(read("uniform.npy"), read("early.npy")) {
 		t.Error("-grid early:3 gave the uniform grid's images")
 	}
 

@@ -22,7 +22,7 @@ func TestSampleStreams(t *testing.T) {
 	const n, batch = 7, 3
 	streamed := filepath.Join(dir, "streamed.npy")
 	wantRun(t, exitOK, "sample", "-ckpt", ck, "-n", "7", "-batch", "3", "-method", "heun", "-steps", "2",
-		"-seed", "4", "-out", filepath.Join(dir, "s.png"), "-npy", streamed)
+		"-grid", "uniform", "-seed", "4", "-out", filepath.Join(dir, "s.png"), "-npy", streamed)
 
 	model, err := flowmatch.LoadModel(ck, flowmatch.EMAWeights)
 	if err != nil {

@@ -35,14 +35,15 @@ const tutorialMethod = "tutorial-rk4"
 
 // addSteppingFlags declares the stepping flags on fs. For the sampling
 // commands (sampling true) their defaults are flowmatch.DefaultSampleSettings:
-// rk4 with 5 uniform steps; solve has no default stepping and dopri5.
+// midpoint with 10 steps on the early grid; solve has no default stepping
+// and dopri5.
 func addSteppingFlags(fs *flag.FlagSet, f *steppingFlags, sampling bool) {
 	f.sampling = sampling
 	if sampling {
 		def := flowmatch.DefaultSampleSettings()
 		fs.StringVar(&f.method, "method", def.Method.Name, "ODE method `name`: "+strings.Join(methodNames(), ", "))
-		fs.IntVar(&f.steps, "steps", def.Steps, "fixed stepping with `N` steps")
-		fs.StringVar(&f.grid, "grid", "uniform", "time grid of the fixed steps: "+strings.Join(flowmatch.GridSchedules, ", ")+" (late and early take an exponent, e.g. late:3)")
+		fs.IntVar(&f.steps, "steps", len(def.Grid)-1, "fixed stepping with `N` steps")
+		fs.StringVar(&f.grid, "grid", flowmatch.DefaultSampleGrid, "time grid of the fixed steps: "+strings.Join(flowmatch.GridSchedules, ", ")+" (late and early take an exponent, e.g. late:3; -method "+tutorialMethod+" runs on the uniform grid)")
 		fs.Float64Var(&f.rtol, "rtol", 0, "adaptive stepping: relative tolerance (0, or ≥ 2.2e-14; needs -atol)")
 		fs.Float64Var(&f.atol, "atol", 0, "adaptive stepping: absolute tolerance (≥ 0, > 0 with -rtol 0; needs -rtol)")
 		fs.BoolVar(&f.perSample, "per-sample", false, "adaptive stepping: every sample with its own steps and error norm (needs -rtol and -atol)")
@@ -68,6 +69,9 @@ func (f *steppingFlags) describe() string {
 		}
 	}
 	if len(parts) == 0 {
+		if f.sampling {
+			return fmt.Sprintf("the default stepping (-method %s -steps %d -grid %s)", f.method, f.steps, f.grid)
+		}
 		return fmt.Sprintf("the default stepping (-method %s -steps %d)", f.method, f.steps)
 	}
 	return strings.Join(parts, " ")
@@ -127,6 +131,11 @@ func (f *steppingFlags) settings(given map[string]bool) (set ode.Settings, m *od
 		return set, m, tutorial, nil
 	}
 	set.Steps = f.steps
+	if tutorial && !given["grid"] {
+		// The default grid is the other methods': the tutorial's RK4
+		// has its own uniform one.
+		return set, m, tutorial, nil
+	}
 	if f.grid != "" && f.grid != "uniform" {
 		if tutorial {
 			return set, nil, false, usagef("-method %s runs on its own uniform grid only: drop -grid", tutorialMethod)

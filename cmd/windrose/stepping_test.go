@@ -16,6 +16,8 @@ import (
 // and of solve into the ode.Settings that run them, with the same parser.
 func TestSteppingFlags(t *testing.T) {
 	late, _ := flowmatch.TimeGrid("late", 4)
+	early10, _ := flowmatch.TimeGrid("early", 10)
+	early3, _ := flowmatch.TimeGrid("early", 3)
 	for _, tc := range []struct {
 		sampling bool
 		args     []string
@@ -23,9 +25,12 @@ func TestSteppingFlags(t *testing.T) {
 		method   string
 		tutorial bool
 	}{
-		{true, nil, ode.Settings{Steps: 5}, "rk4", false},
-		{true, []string{"-method", "heun", "-steps", "3", "-maxsteps", "7"}, ode.Settings{Steps: 3, MaxSteps: 7}, "heun", false},
-		{true, []string{"-steps", "4", "-grid", "late"}, ode.Settings{Grid: late}, "rk4", false},
+		// The defaults: flowmatch.DefaultSampleSettings.
+		{true, nil, ode.Settings{Grid: early10}, "midpoint", false},
+		// Each flag replaces its own default only: the grid stays early.
+		{true, []string{"-method", "heun", "-steps", "3", "-maxsteps", "7"}, ode.Settings{Grid: early3, MaxSteps: 7}, "heun", false},
+		{true, []string{"-method", "rk4", "-steps", "5", "-grid", "uniform"}, ode.Settings{Steps: 5}, "rk4", false},
+		{true, []string{"-steps", "4", "-grid", "late"}, ode.Settings{Grid: late}, "midpoint", false},
 		{true, []string{"-method", "dopri5", "-rtol", "1e-3", "-atol", "1e-4", "-pi"}, ode.Settings{RTol: 1e-3, ATol: 1e-4, PI: true}, "dopri5", false},
 		{true, []string{"-method", "tutorial-rk4", "-steps", "150"}, ode.Settings{Steps: 150}, "rk4", true},
 		{false, []string{"-steps", "10"}, ode.Settings{Steps: 10}, "dopri5", false},
@@ -64,7 +69,8 @@ func TestSteppingUsageErrors(t *testing.T) {
 		want []string
 	}{
 		{[]string{"sample", "-maxsteps", "-1"}, []string{"-maxsteps -1", "MaxSteps = -1"}},
-		{[]string{"sample", "-steps", "-2"}, []string{"-steps -2", "Steps = -2"}},
+		{[]string{"sample", "-steps", "-2", "-grid", "uniform"}, []string{"-steps -2", "Steps = -2"}},
+		{[]string{"sample", "-steps", "-2"}, []string{"-steps -2", "at least 1 step on a -grid"}},
 		{[]string{"sample", "-method", "dopri5", "-rtol", "1e-300", "-atol", "0"}, []string{"-rtol 1e-300", "MinRTol"}},
 		{[]string{"sample", "-method", "dopri5", "-rtol", "NaN", "-atol", "0"}, []string{"-rtol NaN", "RTol = NaN"}},
 		{[]string{"sample", "-method", "tutorial-rk4", "-rtol", "1e-3", "-atol", "1e-3"}, []string{"tutorial-rk4 has uniform steps only"}},
