@@ -383,18 +383,41 @@ func addChannelSums(db, x []float32, B, C, P int) {
 }
 
 func (c *cpuBackend) Conv2d(y, x, w, b *Tensor, stride, pad int) {
+	c.conv2d(y, x, w, b, nil, stride, pad)
+}
+
+// Conv2dAdd is Conv2d adding r (shaped like y) to the result: y = w ⋆ x + b
+// + r, bit for bit Conv2d followed by Add(y, y, r). F(4×4, 3×3) adds r as
+// it writes y, which saves the separate pass of a residual connection; the
+// other algorithms add it afterwards.
+func (c *cpuBackend) Conv2dAdd(y, x, w, b, r *Tensor, stride, pad int) {
+	c.conv2d(y, x, w, b, r, stride, pad)
+}
+
+func (c *cpuBackend) conv2d(y, x, w, b, r *Tensor, stride, pad int) {
 	g := convGeom(y, x, w, stride, pad)
 	Cout := w.Shape[0]
 	var bias []float32
 	if b != nil {
 		bias = b.Data
 	}
-	if alg := convAlgorithm(&g, Cout, x.Shape[0]); alg != convIm2col {
-		B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-		c.winogradConv2d(alg, y.Data, x.Data, w.Data, bias, Cout, Cin, B, H, W, false)
+	alg := convAlgorithm(&g, Cout, x.Shape[0])
+	B, Cin, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	switch {
+	case alg == convWinograd4 && r != nil:
+		u := c.pool.get(36 * Cout * Cin)
+		winograd4Weights(u, w.Data, Cout, Cin, false)
+		c.winograd4(y.Data, x.Data, u, bias, r.Data, B, Cin, Cout, H, W)
+		c.pool.put(u)
 		return
+	case alg != convIm2col:
+		c.winogradConv2d(alg, y.Data, x.Data, w.Data, bias, Cout, Cin, B, H, W, false)
+	default:
+		c.conv2dIm2col(y, x, w, bias, &g)
 	}
-	c.conv2dIm2col(y, x, w, bias, &g)
+	if r != nil {
+		c.Add(y, y, r)
+	}
 }
 
 // winogradConv2d is the same-size 3×3 convolution of the planes x into y
@@ -409,7 +432,7 @@ func (c *cpuBackend) winogradConv2d(alg convAlg, y, x, w, bias []float32, A, Bc,
 	if alg == convWinograd4 {
 		u := c.pool.get(36 * A * Bc)
 		winograd4Weights(u, w, A, Bc, flip)
-		c.winograd4(y, x, u, bias, B, cin, cout, H, W)
+		c.winograd4(y, x, u, bias, nil, B, cin, cout, H, W)
 		c.pool.put(u)
 		return
 	}

@@ -238,6 +238,16 @@ func wg4CopyRowsGo(dst, x []float32, xs, W, H int) {
 	}
 }
 
+// wg4CopyAddRowsGo is wg4CopyRowsGo adding res[:H·W] to what it copies.
+func wg4CopyAddRowsGo(dst, x []float32, xs int, res []float32, W, H int) {
+	for r := 0; r < H; r++ {
+		d, s, a := dst[r*W:][:W], x[r*xs:][:W], res[r*W:][:W]
+		for i := range d {
+			d[i] = s[i] + a[i]
+		}
+	}
+}
+
 // wg4InputRowGo is the input transform of the n tiles of one tile row,
 // read from the six phase-buffer rows starting at src (row stride rs,
 // phase j at j·we), into v[ξ·vstride + tx].
@@ -281,10 +291,10 @@ func wg4B(x0, x1, x2, x3, x4, x5 float32) [6]float32 {
 
 // winograd4Output writes the planes y [n][C][H][W], k side by side as in
 // winograd4Input, for group-plane indices [lo, hi), from M: each 4×4 block
-// is Aᵀ·M·A plus bias[c] (if not nil). ob is scratch of winograd4Tmp(H, W):
-// the tile rows are written there whole and the planes copied out of it,
-// clipped to H×W.
-func winograd4Output(y, m, bias, ob []float32, lo, hi, n, C, H, W, T int) {
+// is Aᵀ·M·A plus bias[c] (if not nil), plus the same value of res (if not
+// nil, shaped like y). ob is scratch of winograd4Tmp(H, W): the tile rows
+// are written there whole and the planes copied out of it, clipped to H×W.
+func winograd4Output(y, m, bias, res, ob []float32, lo, hi, n, C, H, W, T int) {
 	k, S := winograd4Side(W)
 	th, tw, _, _ := winograd4Geom(H, W)
 	ow := 4 * tw
@@ -301,7 +311,12 @@ func winograd4Output(y, m, bias, ob []float32, lo, hi, n, C, H, W, T int) {
 			wg4OutputRow(ob[4*ty*ow:], ow, m[base+ty*tw:], stride, b, tw)
 		}
 		for j := range min(k, n-g*k) {
-			wg4CopyRows(y[((g*k+j)*C+c)*H*W:][:H*W], ob[j*S:], ow, W, H)
+			at := ((g*k+j)*C + c) * H * W
+			if res != nil {
+				wg4CopyAddRows(y[at:][:H*W], ob[j*S:], ow, res[at:][:H*W], W, H)
+			} else {
+				wg4CopyRows(y[at:][:H*W], ob[j*S:], ow, W, H)
+			}
 		}
 	}
 }
@@ -341,15 +356,20 @@ func wg4A(x0, x1, x2, x3, x4, x5 float32) [4]float32 {
 
 // winograd4Conv computes, for samples [s0, s0+n) of x [B][Cin][H][W], the
 // same-size 3×3 convolution with transformed weights u (winograd4Weights)
-// into y [B][Cout][H][W], adding bias (may be nil). v and m are scratch of
-// 36·Cin·T and 36·Cout·T floats, tmp of winograd4Tmp(H, W).
-func winograd4Conv(r runner, y, x, u, bias []float32, s0, n, Cin, Cout, H, W int, v, m, tmp []float32) {
+// into y [B][Cout][H][W], adding bias (may be nil) and res (may be nil;
+// shaped like y). v and m are scratch of 36·Cin·T and 36·Cout·T floats,
+// tmp of winograd4Tmp(H, W).
+func winograd4Conv(r runner, y, x, u, bias, res []float32, s0, n, Cin, Cout, H, W int, v, m, tmp []float32) {
 	k, _ := winograd4Side(W)
 	th, tw, _, _ := winograd4Geom(H, W)
 	groups := (n + k - 1) / k
 	T := groups * th * tw
 	xs := x[s0*Cin*H*W:][:n*Cin*H*W]
 	ys := y[s0*Cout*H*W:][:n*Cout*H*W]
+	var rs []float32
+	if res != nil {
+		rs = res[s0*Cout*H*W:][:n*Cout*H*W]
+	}
 	if r.par {
 		r.loop(groups*Cin, grainFor(k*H*W*8), func(lo, hi int) {
 			winograd4Input(v, xs, make([]float32, winograd4Tmp(H, W)), lo, hi, n, Cin, H, W, T)
@@ -362,17 +382,17 @@ func winograd4Conv(r runner, y, x, u, bias []float32, s0, n, Cin, Cout, H, W int
 	}
 	if r.par {
 		r.loop(groups*Cout, grainFor(k*H*W*4), func(lo, hi int) {
-			winograd4Output(ys, m, bias, make([]float32, winograd4Tmp(H, W)), lo, hi, n, Cout, H, W, T)
+			winograd4Output(ys, m, bias, rs, make([]float32, winograd4Tmp(H, W)), lo, hi, n, Cout, H, W, T)
 		})
 	} else {
-		winograd4Output(ys, m, bias, tmp, 0, groups*Cout, n, Cout, H, W, T)
+		winograd4Output(ys, m, bias, rs, tmp, 0, groups*Cout, n, Cout, H, W, T)
 	}
 }
 
 // winograd4 runs winograd4Conv over the batch in chunks (see chunked) of
 // whole side-by-side groups of k samples, at least winogradMinTiles tiles
 // wide where the batch allows.
-func (c *cpuBackend) winograd4(y, x, u, bias []float32, B, Cin, Cout, H, W int) {
+func (c *cpuBackend) winograd4(y, x, u, bias, res []float32, B, Cin, Cout, H, W int) {
 	k, _ := winograd4Side(W)
 	th, tw, _, _ := winograd4Geom(H, W)
 	tiles := th * tw // per group
@@ -382,6 +402,6 @@ func (c *cpuBackend) winograd4(y, x, u, bias []float32, B, Cin, Cout, H, W int) 
 	c.chunked(groups, 36*Cin*tiles+tmp, 36*Cout*tiles, minG, nil, func(r runner, g0, ng int, a, b, _ []float32) {
 		T := ng * tiles
 		s0 := g0 * k
-		winograd4Conv(r, y, x, u, bias, s0, min(ng*k, B-s0), Cin, Cout, H, W, a[:36*Cin*T], b[:36*Cout*T], a[36*Cin*T:][:tmp])
+		winograd4Conv(r, y, x, u, bias, res, s0, min(ng*k, B-s0), Cin, Cout, H, W, a[:36*Cin*T], b[:36*Cout*T], a[36*Cin*T:][:tmp])
 	})
 }

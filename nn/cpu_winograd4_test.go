@@ -50,7 +50,7 @@ func runWinograd4(c *cpuBackend, y, x, w, bias *Tensor, B, Cin, Cout, H, W int, 
 	} else {
 		winograd4Weights(u, w.Data, Cout, Cin, false)
 	}
-	c.winograd4(y.Data, x.Data, u, bias.Data, B, Cin, Cout, H, W)
+	c.winograd4(y.Data, x.Data, u, bias.Data, nil, B, Cin, Cout, H, W)
 }
 
 // TestWinograd4 runs the F(4×4, 3×3) convolution directly, for widths
@@ -235,7 +235,7 @@ func TestConvAlgorithm(t *testing.T) {
 	}
 }
 
-// TestWinograd4Split checks the phase split and the row copy of the
+// TestWinograd4Split checks the phase split and the row copies of the
 // assembly against their Go versions on whole buffers, so that a write to
 // a border or gap the Go code leaves alone fails too.
 func TestWinograd4Split(t *testing.T) {
@@ -260,6 +260,39 @@ func TestWinograd4Split(t *testing.T) {
 			if !slices.Equal(gotC, wantC) {
 				t.Fatalf("wg4CopyRows W=%d H=%d: the rows differ from wg4CopyRowsGo's", W, H)
 			}
+			res := randTensor(rng, 1, H*W).Data
+			gotA, wantA := slices.Clone(init[:H*W+3]), slices.Clone(init[:H*W+3])
+			wg4CopyAddRows(gotA, src, xs, res, W, H)
+			wg4CopyAddRowsGo(wantA, src, xs, res, W, H)
+			if !slices.Equal(gotA, wantA) {
+				t.Fatalf("wg4CopyAddRows W=%d H=%d: the rows differ from wg4CopyAddRowsGo's", W, H)
+			}
 		}
 	}
+}
+
+// TestConv2dForwardAdd: the fused residual (Conv2d.ForwardAdd) gives Forward
+// followed by Add bit for bit, for shapes of every algorithm and for
+// side-by-side groups with a short last one, on every backend.
+func TestConv2dForwardAdd(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, bk Backend) {
+		withColsBudget(t, func(t *testing.T) {
+			for _, s := range []struct{ B, Cin, Cout, H int }{
+				{3, 16, 16, 7}, {5, 16, 32, 14}, {2, 16, 16, 28}, {2, 16, 16, 5}, {2, 1, 16, 28}, {2, 16, 1, 28},
+			} {
+				rng := newRand(18)
+				conv := NewConv2d(s.Cin, s.Cout, 3, 1, 1, rng)
+				conv.Backend = bk
+				x := randTensor(rng, 1, s.B, s.Cin, s.H, s.H)
+				r := randTensor(rng, 1, s.B, s.Cout, s.H, s.H)
+				want, got := NewTensor(s.B, s.Cout, s.H, s.H), NewTensor(s.B, s.Cout, s.H, s.H)
+				conv.Forward(want, x)
+				Add{Backend: bk}.Forward(want, want, r)
+				conv.ForwardAdd(got, x, r)
+				if !slices.Equal(got.ToHost(), want.ToHost()) {
+					t.Errorf("%+v: ForwardAdd differs from Forward and Add", s)
+				}
+			}
+		})
+	})
 }

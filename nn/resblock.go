@@ -112,8 +112,7 @@ func (r *ResBlock) run(y, x, temb, a1, h1, h2, a2 *Tensor) {
 	r.Film.Forward(&r.ss, &r.st)
 	r.film.Forward(h2, h1, &r.ss)
 	r.Norm2.Forward(a2, h2)
-	r.Conv2.Forward(y, a2)
-	r.add.Forward(y, y, x)
+	r.Conv2.ForwardAdd(y, a2, x)
 }
 
 // Backward adds the parameter gradients for output gradient dy, writes the

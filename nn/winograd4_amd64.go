@@ -62,3 +62,17 @@ func wg4CopyRows(dst, x []float32, xs, W, H int) {
 	_ = x[(H-1)*xs+W-1]
 	wg4CopyRowsAVX(&dst[0], &x[0], xs, W, H)
 }
+
+//go:noescape
+func wg4CopyAddRowsAVX(dst, x *float32, xs int, r *float32, W, H int)
+
+func wg4CopyAddRows(dst, x []float32, xs int, r []float32, W, H int) {
+	if !useAVX2 || H <= 0 || W <= 0 {
+		wg4CopyAddRowsGo(dst, x, xs, r, W, H)
+		return
+	}
+	_ = dst[H*W-1]
+	_ = r[H*W-1]
+	_ = x[(H-1)*xs+W-1]
+	wg4CopyAddRowsAVX(&dst[0], &x[0], xs, &r[0], W, H)
+}

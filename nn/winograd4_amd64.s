@@ -452,3 +452,65 @@ copyNext:
 copyDone:
 	VZEROUPPER
 	RET
+
+// func wg4CopyAddRowsAVX(dst, x *float32, xs int, r *float32, W, H int)
+//
+// wg4CopyRowsAVX that adds r: dst[i·W + j] = x[i·xs + j] + r[i·W + j].
+TEXT ·wg4CopyAddRowsAVX(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ xs+16(FP), R8
+	SHLQ $2, R8              // bytes between rows of x
+	MOVQ r+24(FP), DX
+	MOVQ W+32(FP), R9
+	MOVQ H+40(FP), R11
+	TESTQ R11, R11
+	JZ   caddDone
+
+caddRow:
+	MOVQ SI, AX
+	MOVQ R9, CX
+
+cadd8:
+	CMPQ    CX, $8
+	JLT     cadd4
+	VMOVUPS (AX), Y0
+	VADDPS  (DX), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, AX
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JMP     cadd8
+
+cadd4:
+	CMPQ    CX, $4
+	JLT     cadd1
+	VMOVUPS (AX), X0
+	VADDPS  (DX), X0, X0
+	VMOVUPS X0, (DI)
+	ADDQ    $16, AX
+	ADDQ    $16, DX
+	ADDQ    $16, DI
+	SUBQ    $4, CX
+
+cadd1:
+	TESTQ  CX, CX
+	JZ     caddNext
+	VMOVSS (AX), X0
+	VADDSS (DX), X0, X0
+	VMOVSS X0, (DI)
+	ADDQ   $4, AX
+	ADDQ   $4, DX
+	ADDQ   $4, DI
+	DECQ   CX
+	JMP    cadd1
+
+caddNext:
+	ADDQ R8, SI
+	DECQ R11
+	JNZ  caddRow
+
+caddDone:
+	VZEROUPPER
+	RET

@@ -17,3 +17,7 @@ func wg4Split(ph []float32, rs, we int, x []float32, W, H int) {
 func wg4CopyRows(dst, x []float32, xs, W, H int) {
 	wg4CopyRowsGo(dst, x, xs, W, H)
 }
+
+func wg4CopyAddRows(dst, x []float32, xs int, r []float32, W, H int) {
+	wg4CopyAddRowsGo(dst, x, xs, r, W, H)
+}
