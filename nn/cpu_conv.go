@@ -58,11 +58,21 @@ func (g *geom) owRange(kw int) (lo, hi int) {
 // im2col unrolls one input plane x (H×W) into the KH·KW rows
 // dst[r·ld : r·ld+OH·OW], r = kh·KW + kw, row r holding the input value under
 // kernel tap (kh, kw) for every output position (zero where it reads padding).
-func im2col(dst []float32, ld int, x []float32, g *geom) {
+// ph is scratch of H·W for phased geometries (nil will do for the others).
+func im2col(dst []float32, ld int, x, ph []float32, g *geom) {
 	if g.sameShift() {
 		im2colSame(dst, ld, x, g)
 		return
 	}
+	if g.phased() {
+		im2colPhased(dst, ld, x, ph, g)
+		return
+	}
+	im2colStrided(dst, ld, x, g)
+}
+
+// im2colStrided is im2col for any geometry, one output row at a time.
+func im2colStrided(dst []float32, ld int, x []float32, g *geom) {
 	P := g.OH * g.OW
 	for kh := 0; kh < g.KH; kh++ {
 		for kw := 0; kw < g.KW; kw++ {
@@ -105,35 +115,147 @@ func (g *geom) sameShift() bool { return g.Stride == 1 && g.OW == g.W }
 // from output to input index and the range [q0, q1) of output positions
 // whose input row is inside the image (outside it the row reads padding).
 func (g *geom) shiftSpan(kh, kw int) (off, q0, q1 int) {
-	dh, dw := kh-g.Pad, kw-g.Pad
-	oh0, oh1 := max(0, -dh), min(g.OH, g.H-dh)
+	return shiftSpan(g.H, g.W, g.OH, kh-g.Pad, kw-g.Pad)
+}
+
+// shiftSpan returns, for output rows of width W (OH of them) that read the
+// H×W plane shifted by dh rows and dw columns, the offset from output to
+// input index and the range [q0, q1) of output positions whose input row
+// is inside the plane.
+func shiftSpan(H, W, OH, dh, dw int) (off, q0, q1 int) {
+	oh0, oh1 := max(0, -dh), min(OH, H-dh)
 	if oh1 < oh0 {
 		oh1 = oh0
 	}
-	return dh*g.W + dw, oh0 * g.OW, oh1 * g.OW
+	return dh*W + dw, oh0 * W, oh1 * W
+}
+
+// shiftedCopy writes row [OH·W] with the H×W plane x shifted by (dh, dw):
+// row[q] = x[q + dh·W + dw] where that stays inside x's row, zero elsewhere.
+func shiftedCopy(row, x []float32, H, W, OH, dh, dw int) {
+	off, q0, q1 := shiftSpan(H, W, OH, dh, dw)
+	clear(row[:q0])
+	clear(row[q1:])
+	if q1 == q0 {
+		return
+	}
+	// The first and last |dw| positions of the span may fall outside the
+	// plane; they are wrapped columns anyway.
+	n := H * W
+	lo, hi := max(q0, -off), min(q1, n-off)
+	clear(row[q0:lo])
+	clear(row[hi:q1])
+	copy(row[lo:hi], x[lo+off:hi+off])
+	zeroWrapped(row[q0:q1], W, dw)
+}
+
+// shiftedAdd is the adjoint of shiftedCopy: it adds row [OH·W] back into the
+// H×W plane dx it was read from. It overwrites row's wrapped columns with
+// zeros, so that they add nothing to the neighbouring row they wrap onto.
+func shiftedAdd(dx, row []float32, H, W, OH, dh, dw int) {
+	off, q0, q1 := shiftSpan(H, W, OH, dh, dw)
+	if q1 == q0 {
+		return
+	}
+	zeroWrapped(row[q0:q1], W, dw)
+	lo, hi := max(q0, -off), min(q1, H*W-off)
+	addTo(dx[lo+off:hi+off], row[lo:hi])
+}
+
+// phased reports whether the convolution has stride 2 and halves an even
+// height and width (OH = H/2, OW = W/2; a 4×4 kernel with padding 1 among
+// others). Then input row 2·oh − Pad + kh is row oh + d of the plane of
+// the rows of parity ρ, with ρ = (kh − Pad) mod 2 and d = (kh − Pad − ρ)/2,
+// and likewise for columns: split into its four phase planes (H/2 × W/2,
+// one per parity of row and column), the input gives each tap's row of the
+// unrolled matrix as one shifted copy of a phase plane, as sameShift
+// geometries do, instead of a strided gather per output row.
+func (g *geom) phased() bool {
+	return g.Stride == 2 && g.H%2 == 0 && g.W%2 == 0 && g.OH == g.H/2 && g.OW == g.W/2
+}
+
+// phaseTap returns the phase plane (ρh·2 + ρw) and the shift (dh, dw) of
+// tap (kh, kw) of a phased geometry.
+func (g *geom) phaseTap(kh, kw int) (plane, dh, dw int) {
+	u, v := kh-g.Pad, kw-g.Pad
+	rh, rw := u&1, v&1
+	return 2*rh + rw, (u - rh) >> 1, (v - rw) >> 1
+}
+
+// splitPhases writes the four phase planes of the H×W plane x to ph (4
+// planes of H/2 × W/2, plane 2·ρh + ρw holding x[2i+ρh][2j+ρw]);
+// joinPhases is its inverse.
+func splitPhases(ph, x []float32, H, W int) {
+	h, w := H/2, W/2
+	n := h * w
+	p0, p1, p2, p3 := ph[:n], ph[n:2*n], ph[2*n:3*n], ph[3*n:4*n]
+	for i := 0; i < h; i++ {
+		even, odd := x[2*i*W:][:W], x[(2*i+1)*W:][:W]
+		q0, q1, q2, q3 := p0[i*w:][:w], p1[i*w:][:w], p2[i*w:][:w], p3[i*w:][:w]
+		for j := range q0 {
+			q0[j], q1[j] = even[2*j], even[2*j+1]
+			q2[j], q3[j] = odd[2*j], odd[2*j+1]
+		}
+	}
+}
+
+func joinPhases(x, ph []float32, H, W int) {
+	h, w := H/2, W/2
+	n := h * w
+	p0, p1, p2, p3 := ph[:n], ph[n:2*n], ph[2*n:3*n], ph[3*n:4*n]
+	for i := 0; i < h; i++ {
+		even, odd := x[2*i*W:][:W], x[(2*i+1)*W:][:W]
+		q0, q1, q2, q3 := p0[i*w:][:w], p1[i*w:][:w], p2[i*w:][:w], p3[i*w:][:w]
+		for j := range q0 {
+			even[2*j], even[2*j+1] = q0[j], q1[j]
+			odd[2*j], odd[2*j+1] = q2[j], q3[j]
+		}
+	}
+}
+
+// im2colPhased is im2col for a phased geometry, with ph scratch of H·W.
+func im2colPhased(dst []float32, ld int, x, ph []float32, g *geom) {
+	splitPhases(ph, x, g.H, g.W)
+	h, w := g.H/2, g.W/2
+	for kh := 0; kh < g.KH; kh++ {
+		for kw := 0; kw < g.KW; kw++ {
+			p, dh, dw := g.phaseTap(kh, kw)
+			shiftedCopy(dst[(kh*g.KW+kw)*ld:][:h*w], ph[p*h*w:][:h*w], h, w, h, dh, dw)
+		}
+	}
+}
+
+// col2imPhased is col2im for a phased geometry, with ph scratch of H·W. The
+// phases start from dx's values and receive the taps in the order col2im
+// adds them, so every sum is the same, bit for bit.
+func col2imPhased(dx, src []float32, ld int, ph []float32, g *geom) {
+	splitPhases(ph, dx, g.H, g.W)
+	h, w := g.H/2, g.W/2
+	for kh := 0; kh < g.KH; kh++ {
+		for kw := 0; kw < g.KW; kw++ {
+			p, dh, dw := g.phaseTap(kh, kw)
+			shiftedAdd(ph[p*h*w:][:h*w], src[(kh*g.KW+kw)*ld:][:h*w], h, w, h, dh, dw)
+		}
+	}
+	joinPhases(dx, ph, g.H, g.W)
 }
 
 func im2colSame(dst []float32, ld int, x []float32, g *geom) {
 	P := g.OH * g.OW
-	n := g.H * g.W
 	for kh := 0; kh < g.KH; kh++ {
 		for kw := 0; kw < g.KW; kw++ {
-			row := dst[(kh*g.KW+kw)*ld:][:P]
-			off, q0, q1 := g.shiftSpan(kh, kw)
-			clear(row[:q0])
-			clear(row[q1:])
-			if q1 == q0 {
-				continue
-			}
-			// The first and last |kw−Pad| positions of the span may
-			// fall outside the plane; they are wrapped columns anyway.
-			lo, hi := max(q0, -off), min(q1, n-off)
-			clear(row[q0:lo])
-			clear(row[hi:q1])
-			copy(row[lo:hi], x[lo+off:hi+off])
-			zeroWrapped(row[q0:q1], g.OW, kw-g.Pad)
+			shiftedCopy(dst[(kh*g.KW+kw)*ld:][:P], x, g.H, g.W, g.OH, kh-g.Pad, kw-g.Pad)
 		}
 	}
+}
+
+// phaseScratch returns the scratch im2col and col2im need for g: H·W
+// values from the pool (to be put back) for a phased geometry, else nil.
+func (c *cpuBackend) phaseScratch(g *geom) []float32 {
+	if !g.phased() {
+		return nil
+	}
+	return c.pool.get(g.H * g.W)
 }
 
 // zeroWrapped zeroes, in each row of width ow of span, the columns that a
@@ -159,28 +281,30 @@ func zeroWrapped(span []float32, ow, dw int) {
 }
 
 // col2im is the adjoint of im2col: it adds the KH·KW rows of src back into
-// the input plane dx (H×W) they were read from. It may overwrite src.
-func col2im(dx []float32, src []float32, ld int, g *geom) {
+// the input plane dx (H×W) they were read from. It may overwrite src. ph is
+// scratch of H·W for phased geometries (nil will do for the others).
+func col2im(dx []float32, src []float32, ld int, ph []float32, g *geom) {
 	P := g.OH * g.OW
 	if g.sameShift() {
-		// One contiguous add per tap, after zeroing the wrapped columns in
-		// src (a scratch matrix the caller discards), so that they add
-		// nothing to the neighbouring row they would wrap onto.
-		n := g.H * g.W
+		// One contiguous add per tap (src is a scratch matrix the caller
+		// discards: shiftedAdd may zero its wrapped columns).
 		for kh := 0; kh < g.KH; kh++ {
 			for kw := 0; kw < g.KW; kw++ {
-				row := src[(kh*g.KW+kw)*ld:][:P]
-				off, q0, q1 := g.shiftSpan(kh, kw)
-				if q1 == q0 {
-					continue
-				}
-				zeroWrapped(row[q0:q1], g.OW, kw-g.Pad)
-				lo, hi := max(q0, -off), min(q1, n-off)
-				addTo(dx[lo+off:hi+off], row[lo:hi])
+				shiftedAdd(dx, src[(kh*g.KW+kw)*ld:][:P], g.H, g.W, g.OH, kh-g.Pad, kw-g.Pad)
 			}
 		}
 		return
 	}
+	if g.phased() {
+		col2imPhased(dx, src, ld, ph, g)
+		return
+	}
+	col2imStrided(dx, src, ld, g)
+}
+
+// col2imStrided is col2im for any geometry, one output row at a time.
+func col2imStrided(dx []float32, src []float32, ld int, g *geom) {
+	P := g.OH * g.OW
 	for kh := 0; kh < g.KH; kh++ {
 		for kw := 0; kw < g.KW; kw++ {
 			row := src[(kh*g.KW+kw)*ld:][:P]
@@ -458,9 +582,13 @@ func (c *cpuBackend) conv2dIm2col(y, x, w *Tensor, bias []float32, g *geom) {
 	c.chunked(B, K*P, Cout*P, 1, nil, func(r runner, s0, n int, cols, out, _ []float32) {
 		N := n * P
 		r.loop(n*Cin, grainFor(kk*P), func(lo, hi int) {
+			ph := c.phaseScratch(g)
+			if ph != nil {
+				defer c.pool.put(ph)
+			}
 			for i := lo; i < hi; i++ {
 				s, ci := i/Cin, i%Cin
-				im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], g)
+				im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], ph, g)
 			}
 		})
 		if n == 1 {
@@ -511,9 +639,13 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 		dyc := sampleView(r, dycBuf, dy.Data, s0, n, Cout, P)
 		if dw != nil {
 			r.loop(n*Cin, grainFor(kk*P), func(lo, hi int) {
+				ph := c.phaseScratch(&g)
+				if ph != nil {
+					defer c.pool.put(ph)
+				}
 				for i := lo; i < hi; i++ {
 					s, ci := i/Cin, i%Cin
-					im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], &g)
+					im2col(cols[ci*kk*N+s*P:], N, x.Data[((s0+s)*Cin+ci)*H*W:][:H*W], ph, &g)
 				}
 			})
 			r.gemm.Sgemm(blas.NoTrans, blas.Trans, Cout, K, N, 1, dyc, N, cols, N, 1, acc, K)
@@ -521,11 +653,15 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 		if dx != nil {
 			r.gemm.Sgemm(blas.Trans, blas.NoTrans, K, N, Cout, 1, w.Data, K, dyc, N, 0, cols, N)
 			r.loop(n*Cin, grainFor(kk*P), func(lo, hi int) {
+				ph := c.phaseScratch(&g)
+				if ph != nil {
+					defer c.pool.put(ph)
+				}
 				for i := lo; i < hi; i++ {
 					s, ci := i/Cin, i%Cin
 					plane := dx.Data[((s0+s)*Cin+ci)*H*W:][:H*W]
 					clear(plane)
-					col2im(plane, cols[ci*kk*N+s*P:], N, &g)
+					col2im(plane, cols[ci*kk*N+s*P:], N, ph, &g)
 				}
 			})
 		}
@@ -546,6 +682,10 @@ func (c *cpuBackend) ConvTranspose2d(y, x, w, b *Tensor, stride, pad int) {
 		xc := sampleView(r, xcBuf, x.Data, s0, n, Cin, P)
 		r.gemm.Sgemm(blas.Trans, blas.NoTrans, Kc, N, Cin, 1, w.Data, Kc, xc, N, 0, cols, N)
 		r.loop(n*Cout, grainFor(kk*P), func(lo, hi int) {
+			ph := c.phaseScratch(&g)
+			if ph != nil {
+				defer c.pool.put(ph)
+			}
 			for i := lo; i < hi; i++ {
 				s, co := i/Cout, i%Cout
 				plane := y.Data[((s0+s)*Cout+co)*H*W:][:H*W]
@@ -557,7 +697,7 @@ func (c *cpuBackend) ConvTranspose2d(y, x, w, b *Tensor, stride, pad int) {
 				} else {
 					clear(plane)
 				}
-				col2im(plane, cols[co*kk*N+s*P:], N, &g)
+				col2im(plane, cols[co*kk*N+s*P:], N, ph, &g)
 			}
 		})
 	})
@@ -582,9 +722,13 @@ func (c *cpuBackend) ConvTranspose2dBackward(dx, dw, db, dy, x, w *Tensor, strid
 	c.chunked(B, Cin*P, Kc*P, 1, dwAcc, func(r runner, s0, n int, xc, cols, acc []float32) {
 		N := n * P
 		r.loop(n*Cout, grainFor(kk*P), func(lo, hi int) {
+			ph := c.phaseScratch(&g)
+			if ph != nil {
+				defer c.pool.put(ph)
+			}
 			for i := lo; i < hi; i++ {
 				s, co := i/Cout, i%Cout
-				im2col(cols[co*kk*N+s*P:], N, dy.Data[((s0+s)*Cout+co)*H*W:][:H*W], &g)
+				im2col(cols[co*kk*N+s*P:], N, dy.Data[((s0+s)*Cout+co)*H*W:][:H*W], ph, &g)
 			}
 		})
 		if dw != nil {
