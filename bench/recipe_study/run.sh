@@ -6,10 +6,13 @@
 #
 #   bash bench/recipe_study/run.sh OUTDIR ROW [ROW ...]
 #
-# Each ROW trains, exports the EMA weights, samples 10,000 images with the
-# default sampler (rk4, 5 steps) from noise seed 123 and scores them with
-# windrose eval; the lines of every step go to OUTDIR/ROW.log and one summary
-# line per row to OUTDIR/results.txt.
+# Each ROW trains, exports the EMA weights, samples 10,000 images from noise
+# seed 123 with rk4 in 5 uniform steps (the default sampler when the study
+# began, so that every row is scored alike) and again with today's default
+# sampler (midpoint, 10 steps, early grid), and scores both with windrose
+# eval; the lines of every step go to OUTDIR/ROW.log and one summary line
+# per row and sampler to OUTDIR/results.txt. SEED sets the training seed
+# (default 0).
 set -euo pipefail
 out=$1; shift
 mkdir -p "$out"
@@ -35,6 +38,10 @@ d15b32=4200
 # base 32, 245 at base 24, 399 at base 16.
 d15w24=3675
 d15w16=5985
+# -base 8 (widths 8/16/32) was measured against -base 16 in a second
+# sitting (04:33 UTC, the same way): 875 against 434 steps, so its budget
+# is the first sitting's base-16 steps times 875/434.
+d15w8=12066
 seed=${SEED:-0}
 for row in "$@"; do
 	case $row in
@@ -54,6 +61,7 @@ for row in "$@"; do
 	d15-warm50) args=(-preset default -steps $d15 -warmup 50) ;;
 	d15-w24)  args=(-preset default -steps $d15w24 -base 24) ;;
 	d15-w16)  args=(-preset default -steps $d15w16 -base 16) ;;
+	d15-w8)   args=(-preset default -steps $d15w8 -base 8) ;;
 	*) echo "unknown row $row" >&2; exit 2 ;;
 	esac
 	name=$row-s$seed
@@ -62,8 +70,14 @@ for row in "$@"; do
 	echo "== $name: windrose train ${args[*]} -minutes 0 -seed $seed" | tee "$log"
 	"$bin" train "${args[@]}" -minutes 0 -seed "$seed" -every 5m \
 		-out "$out/$name.safetensors" -export "$out/$name-model.safetensors" >>"$log" 2>&1
-	"$bin" sample -ckpt "$out/$name-model.safetensors" -n 10000 -seed 123 -npy "$out/$name.npy" >>"$log" 2>&1
-	"$bin" eval "$out/$name.npy" >>"$log" 2>&1
-	fid=$(tail -n 1 "$log")
-	echo "$name  ${args[*]}  seed $seed  $start-$(date -u +%H:%M) UTC  load $(cut -d' ' -f1-3 /proc/loadavg)  $fid" | tee -a "$out/results.txt"
+	for sampler in rk4x5 default; do
+		case $sampler in
+		rk4x5)   flags=(-method rk4 -steps 5 -grid uniform); npy=$out/$name.npy ;;
+		default) flags=(); npy=$out/$name-default.npy ;;
+		esac
+		"$bin" sample -ckpt "$out/$name-model.safetensors" -n 10000 -seed 123 "${flags[@]}" -npy "$npy" >>"$log" 2>&1
+		"$bin" eval "$npy" >>"$log" 2>&1
+		fid=$(tail -n 1 "$log")
+		echo "$name  ${args[*]}  seed $seed  sampler $sampler  $start-$(date -u +%H:%M) UTC  load $(cut -d' ' -f1-3 /proc/loadavg)  $fid" | tee -a "$out/results.txt"
+	done
 done

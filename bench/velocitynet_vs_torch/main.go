@@ -31,9 +31,10 @@
 //
 // Default network ("U-Net (default) …"): the same measurements, in the same
 // two rounds around its peer, on the U-Net of flowmatch.DefaultConfig for
-// MNIST (nn.NewUNet(nn.UNetConfig{Channels: 1}), 1,582,785 parameters)
-// against its PyTorch twin (testdata/torch/unet.py), run as
-// `/usr/bin/python3 bench/velocitynet_vs_torch/torch_unet.py bench`. The
+// MNIST (nn.NewUNet with the configuration's width; -unet-base B measures
+// widths B/2B/4B instead, "U-Net (base B) …") against its PyTorch twin
+// (testdata/torch/unet.py), run as `/usr/bin/python3
+// bench/velocitynet_vs_torch/torch_unet.py bench --base B`. The
 // step is the network's part of the default recipe: t uniform in (0, 1),
 // x_t = (1−t)·x0 + t·x1 and u = x1 − x0 (σmin = 0), forward, the MSE loss
 // (dL/dv = 2(v−u)/n), backward, AdamW lr 2e-3 and EMA 0.999 without warm-up,
@@ -104,6 +105,7 @@ func main() {
 	skipTorch := flag.Bool("skip-torch", false, "measure windrose only")
 	python := flag.String("python", "/usr/bin/python3", "the Python that has torch (Debian's)")
 	netsFlag := flag.String("nets", "velocitynet,unet", "networks to measure, comma-separated: velocitynet (the reference), unet (the default network)")
+	unetBase := flag.Int("unet-base", flowmatch.DefaultConfig().UNet.WithDefaults().Base, "width of the U-Net rows at full resolution (widths base×1, 2, 4; default: flowmatch.DefaultConfig's)")
 	sampleN := flag.Int("sample-n", 1000, "images each side samples from models/mnist.safetensors (0: no sampling)")
 	quick := flag.Bool("quick", false, "smoke tests only: tiny U-Net batches and data set on both sides (not a measurement)")
 	flag.Parse()
@@ -150,12 +152,12 @@ func main() {
 	}
 	if nets["unet"] {
 		resetPeak()
-		env := newUNetBench(*quick)
+		env := newUNetBench(*unetBase, *quick)
 		before := env.measure(*steps)
 		var peer map[string]any
 		after := before
 		if !*skipTorch {
-			args := []string{"bench", "--steps", strconv.Itoa(*steps)}
+			args := []string{"bench", "--steps", strconv.Itoa(*steps), "--base", strconv.Itoa(*unetBase)}
 			if *quick {
 				args = append(args, "--quick")
 			}
@@ -166,7 +168,7 @@ func main() {
 			}
 			after = env.measure(*steps)
 		}
-		secs = append(secs, unetSection(before, after, peer, *quick))
+		secs = append(secs, unetSection(before, after, peer, *unetBase, *quick))
 	}
 	if *sampleN > 0 {
 		resetPeak()
@@ -233,16 +235,16 @@ func newBench() *bench {
 // torch_unet.py --quick has it.
 var quickBatch = map[int]int{256: 16, 64: 8}
 
-// newUNetBench returns the bench of the default network: the U-Net of
-// flowmatch.DefaultConfig for 1×28×28 images, AdamW at its learning rate
-// 2e-3, EMA 0.999 without warm-up.
-func newUNetBench(quick bool) *bench {
+// newUNetBench returns the bench of the U-Net of flowmatch.DefaultConfig
+// (or of another width base) for 1×28×28 images, AdamW at its learning
+// rate 2e-3, EMA 0.999 without warm-up.
+func newUNetBench(base int, quick bool) *bench {
 	rng := rand.New(rand.NewPCG(0, 2))
 	n := nData
 	if quick {
 		n = 1024
 	}
-	e := &bench{rng: rng, net: nn.NewUNet(nn.UNetConfig{Channels: 1}, rng), data: randomData(rng, n), tag: " unet", mse: true}
+	e := &bench{rng: rng, net: nn.NewUNet(nn.UNetConfig{Channels: 1, Base: base}, rng), data: randomData(rng, n), tag: " unet", mse: true}
 	e.opt = nn.NewAdamW(e.net.Params(), 2e-3)
 	e.ema = nn.NewEMA(e.net.Params(), 0.999)
 	e.ema.NoWarmUp = true
@@ -562,16 +564,20 @@ func velocityNetSection(before, after results, peer map[string]any) section {
 	return s
 }
 
-func unetSection(before, after results, peer map[string]any, quick bool) section {
+func unetSection(before, after results, peer map[string]any, base int, quick bool) section {
+	name := "U-Net (default)"
+	if base != flowmatch.DefaultConfig().UNet.WithDefaults().Base {
+		name = fmt.Sprintf("U-Net (base %d)", base)
+	}
 	s := section{lines: netLines([4]string{
-		"U-Net (default) train b64 (img/s)",
-		"U-Net (default) train b256 (img/s)",
-		"U-Net (default) fwd b256 (img-evals/s)",
-		"U-Net (default) peak RSS (MB)",
+		name + " train b64 (img/s)",
+		name + " train b256 (img/s)",
+		name + " fwd b256 (img-evals/s)",
+		name + " peak RSS (MB)",
 	}, before, after, peer)}
 	if peer != nil {
-		s.footer = append(s.footer, fmt.Sprintf("U-Net (default): PyTorch %v with %v threads (twin testdata/torch/unet.py); parameters %.0f (windrose) and %.0f (PyTorch); windrose's peak RSS is this phase's.",
-			peer["torch"], peer["threads"], after["params"], peer["params"]))
+		s.footer = append(s.footer, fmt.Sprintf("%s: widths %d/%d/%d; PyTorch %v with %v threads (twin testdata/torch/unet.py); parameters %.0f (windrose) and %.0f (PyTorch); windrose's peak RSS is this phase's.",
+			name, base, 2*base, 4*base, peer["torch"], peer["threads"], after["params"], peer["params"]))
 	}
 	if quick {
 		s.footer = append(s.footer, "U-Net rows under -quick: batches 16 and 8 for 256 and 64, 1,024 images of data, on both sides: a smoke test, NOT a measurement.")

@@ -4,9 +4,10 @@ for bench/velocitynet_vs_torch, which runs it between its own measurements.
 
 Run it with Debian's python (it has torch), from anywhere:
 
-  /usr/bin/python3 bench/velocitynet_vs_torch/torch_unet.py bench --json unet.json
+  /usr/bin/python3 bench/velocitynet_vs_torch/torch_unet.py bench --base 16 --json unet.json
       params, training img/s at batch 256 and 64, forward img-evals/s at
-      batch 256, "other cores" and peak RSS
+      batch 256, "other cores" and peak RSS, for the U-Net of widths
+      base x (1, 2, 4)
   /usr/bin/python3 bench/velocitynet_vs_torch/torch_unet.py sample --json s.json --n 1000
       wall time of sampling n images from models/mnist.safetensors with
       classical RK4, 5 uniform steps, batch 256, and peak RSS
@@ -58,6 +59,7 @@ def parse():
     b.add_argument("--threads", type=int, default=2)
     b.add_argument("--steps", type=int, default=6, help="timed steps per measurement, after 2 warm-up steps")
     b.add_argument("--quick", action="store_true", help="tiny batches and data set, for smoke tests only")
+    b.add_argument("--base", type=int, default=32, help="U-Net width at full resolution (the widths are base x 1, 2, 4)")
     b.add_argument("--json", default="")
     s = sub.add_parser("sample")
     s.add_argument("--threads", type=int, default=2)
@@ -118,7 +120,7 @@ def cmd_bench(a):
     res = header(a.threads)
     res["quick"] = a.quick
     torch.manual_seed(0)
-    model = unet_twin.UNet(channels=1)  # nn.UNetConfig{Channels: 1}: the default network for MNIST
+    model = unet_twin.UNet(channels=1, base=a.base)  # nn.UNetConfig{Channels: 1, Base: base}
     res["params"] = sum(p.numel() for p in model.parameters())
     g = torch.Generator().manual_seed(1)
     n_data = 1024 if a.quick else 60000
