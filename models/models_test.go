@@ -68,9 +68,10 @@ func TestBudgetModelsLoad(t *testing.T) {
 }
 
 // TestDefaultBudgetModelLoads checks the 15-minute model of the default
-// recipe (docs/flowmatch.md, "The default recipe"): a UNet on 1×28×28
-// samples, trained for the 1,772 steps of batch 64 that 15 quiet minutes
-// are, with the default recipe's choices recorded.
+// recipe (docs/flowmatch.md, "Narrower U-Nets at 15 minutes"): a UNet of
+// the default width on 1×28×28 samples, trained for the 5,985 steps of
+// batch 64 that 15 quiet minutes are, with the default recipe's choices
+// recorded.
 func TestDefaultBudgetModelLoads(t *testing.T) {
 	m, err := flowmatch.LoadModel("budget/default-15min.safetensors", flowmatch.EMAWeights)
 	if err != nil {
@@ -81,13 +82,14 @@ func TestDefaultBudgetModelLoads(t *testing.T) {
 		Steps, Images int
 		Shape         [3]int
 		Arch          string
+		Base          int
 		Times         flowmatch.TimeDist
 		OT            bool
 		SigmaMin      float64
-	}{m.Step, m.Images, m.Shape, m.Config.Arch, m.Config.Times, m.Config.OTCoupling, m.Config.SigmaMin}
+	}{m.Step, m.Images, m.Shape, m.Config.Arch, m.Config.UNet.WithDefaults().Base, m.Config.Times, m.Config.OTCoupling, m.Config.SigmaMin}
 	want := got
-	want.Steps, want.Images, want.Shape = 1772, 113376, [3]int{1, 28, 28}
-	want.Arch, want.Times, want.OT, want.SigmaMin = def.Arch, def.Times, def.OTCoupling, def.SigmaMin
+	want.Steps, want.Images, want.Shape = 5985, 382848, [3]int{1, 28, 28}
+	want.Arch, want.Base, want.Times, want.OT, want.SigmaMin = def.Arch, def.UNet.WithDefaults().Base, def.Times, def.OTCoupling, def.SigmaMin
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("budget/default-15min.safetensors (-want +got):\n%s", d)
 	}

@@ -8,9 +8,9 @@ import (
 
 // UNetConfig sets a UNet's shape. Every field's zero value is documented;
 // the zero UNetConfig is the three-resolution network of windrose's
-// default recipe: widths 32/64/128 at 28/14/7 pixels for MNIST, one
+// shipped model: widths 32/64/128 at 28/14/7 pixels for MNIST, one
 // ResBlock per level on each path and two in the middle (1,582,785
-// parameters).
+// parameters). The default training recipe takes it at Base 16.
 type UNetConfig struct {
 	// Channels is the number of input (and output) channels. Zero means 1.
 	Channels int `json:"channels"`

@@ -36,7 +36,7 @@ that never stopped.
 
 The recipe starts from -preset: "default", windrose's configuration for
 digits in 15 minutes on two CPU cores (a U-Net at 28, 14 and 7 pixels of
-widths 32, 64 and 128, batch 64, AdamW 2e-3 with warm-up, cosine decay and
+widths 16, 32 and 64, batch 64, AdamW 2e-3 with warm-up, cosine decay and
 gradient clipping, MSE loss, logit-normal times, σmin 0, minibatch OT
 coupling); "small", the previous default (the tutorial's network at width
 24, batch 32, AdamW 3e-3, uniform times, σmin 0.1); or "reference", the
