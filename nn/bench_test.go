@@ -99,15 +99,16 @@ func BenchmarkTrainStep(b *testing.B) {
 	}
 }
 
-// BenchmarkTrainStepUNet reports images/s of training steps of the
-// default U-Net (widths 32/64/128): forward, the MSE gradient, backward,
-// AdamW and EMA on random images and times, at the default recipe's batch
-// (64) and at 256.
+// BenchmarkTrainStepUNet reports images/s of training steps of the U-Nets
+// of the default recipe (widths 16/32/64) and of the shipped model
+// (32/64/128): forward, the MSE gradient, backward, AdamW and EMA on random
+// images and times, at the default recipe's batch (64) and at 256.
 func BenchmarkTrainStepUNet(b *testing.B) {
-	for _, batch := range []int{64, 256} {
-		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+	for _, bb := range []struct{ base, batch int }{{16, 64}, {16, 256}, {32, 64}, {32, 256}} {
+		base, batch := bb.base, bb.batch
+		b.Run(fmt.Sprintf("base=%d/batch=%d", base, batch), func(b *testing.B) {
 			rng := newRand(46)
-			net := NewUNet(UNetConfig{Channels: 1}, rng)
+			net := NewUNet(UNetConfig{Channels: 1, Base: base}, rng)
 			opt, ema := NewAdamW(net.Params(), 2e-3), NewEMA(net.Params(), 0.999)
 			x, u := randTensor(rng, 1, batch, 1, 28, 28), randTensor(rng, 1, batch, 1, 28, 28)
 			v, dv := NewTensor(batch, 1, 28, 28), NewTensor(batch, 1, 28, 28)
@@ -152,19 +153,27 @@ func BenchmarkInfer(b *testing.B) {
 	benchForward(b, NewVelocityNet(Config{}, rng).Infer, rng)
 }
 
-// BenchmarkForwardUNet reports image-evaluations/s of the default U-Net
-// (flowmatch.DefaultConfig's: widths 32/64/128 at 28/14/7) at batch 256,
-// the sampling workload of the shipped model.
+// BenchmarkForwardUNet reports image-evaluations/s of the U-Nets of
+// flowmatch's default recipe (widths 16/32/64) and of the shipped model
+// (32/64/128) at batch 256, the sampling workload.
 func BenchmarkForwardUNet(b *testing.B) {
-	rng := newRand(44)
-	benchForward(b, NewUNet(UNetConfig{Channels: 1}, rng).Forward, rng)
+	for _, base := range []int{16, 32} {
+		b.Run(fmt.Sprintf("base=%d", base), func(b *testing.B) {
+			rng := newRand(44)
+			benchForward(b, NewUNet(UNetConfig{Channels: 1, Base: base}, rng).Forward, rng)
+		})
+	}
 }
 
 // BenchmarkInferUNet is BenchmarkForwardUNet with UNet.Infer, the pass
 // sampling uses.
 func BenchmarkInferUNet(b *testing.B) {
-	rng := newRand(44)
-	benchForward(b, NewUNet(UNetConfig{Channels: 1}, rng).Infer, rng)
+	for _, base := range []int{16, 32} {
+		b.Run(fmt.Sprintf("base=%d", base), func(b *testing.B) {
+			rng := newRand(44)
+			benchForward(b, NewUNet(UNetConfig{Channels: 1, Base: base}, rng).Infer, rng)
+		})
+	}
 }
 
 // benchForward times passes of a network on a batch of 256 random images
