@@ -1,6 +1,10 @@
 package nn
 
-import "gonum.org/v1/gonum/blas"
+import (
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/windrose/windrose/nn/gemm"
+)
 
 // Winograd's F(4×4, 3×3), the larger tile of the same minimal filtering as
 // F(2×2, 3×3) in cpu_winograd.go (Lavin and Gray, "Fast Algorithms for
@@ -173,12 +177,18 @@ func winograd4Tmp(H, W int) int {
 // planes x [n][C][H][W], k side by side, for group-plane indices [lo, hi)
 // of the ⌈n/k⌉·C groups (group g, channel c holds the planes of samples
 // g·k … g·k+k−1, those beyond n zero). ph is scratch of winograd4Tmp(H, W).
-func winograd4Input(v, x, ph []float32, lo, hi, n, C, H, W, T int) {
+// With packed, V[ξ] is written in gemm's packed form (gemm.PackedBIndex,
+// C rows of T columns; each V[ξ] then takes C·Tp values, Tp = T rounded up
+// to 16), so that the products read it as it is.
+func winograd4Input(v, x, ph []float32, lo, hi, n, C, H, W, T int, packed bool) {
 	k, S := winograd4Side(W)
 	th, tw, we, rs := winograd4Geom(H, W)
 	ph = ph[:(4*th+2)*rs]
 	clear(ph) // borders and gaps stay zero: only the planes are written below
 	stride := C * T
+	if packed {
+		stride = C * packedCols(T)
+	}
 	for p := lo; p < hi; p++ {
 		g, c := p/C, p%C
 		for j := range k {
@@ -198,11 +208,31 @@ func winograd4Input(v, x, ph []float32, lo, hi, n, C, H, W, T int) {
 			}
 			wg4Split(ph[rs+off:], rs, we, x[(s*C+c)*H*W:][:H*W], W, H)
 		}
-		base := c*T + g*th*tw
+		if !packed {
+			base := c*T + g*th*tw
+			for ty := 0; ty < th; ty++ {
+				wg4InputRow(v[base+ty*tw:], stride, ph[4*ty*rs:], rs, we, tw)
+			}
+			continue
+		}
+		// tw is a multiple of 8 (winograd4Side), so every run of eight
+		// tiles from a multiple of 8 lies in one packed panel.
 		for ty := 0; ty < th; ty++ {
-			wg4InputRow(v[base+ty*tw:], stride, ph[4*ty*rs:], rs, we, tw)
+			for tx := 0; tx < tw; tx += 8 {
+				t0 := g*th*tw + ty*tw + tx
+				wg4InputRow(v[gemm.PackedBIndex(C, c, t0):], stride, ph[4*ty*rs+tx:], rs, we, 8)
+			}
 		}
 	}
+}
+
+// packedCols is T rounded up to whole panels of gemm's packed form.
+func packedCols(T int) int { return gemm.PackedBLen(1, T) }
+
+// packedSgemmer is a GEMM that reads B in gemm's packed form
+// (gemm.Implementation); winograd4Conv uses it when the backend's has it.
+type packedSgemmer interface {
+	SgemmPackedB(tA blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, bp []float32, beta float32, c []float32, ldc int)
 }
 
 // wg4SplitGo writes the H rows of the plane x (W values each) to the
@@ -357,8 +387,9 @@ func wg4A(x0, x1, x2, x3, x4, x5 float32) [4]float32 {
 // winograd4Conv computes, for samples [s0, s0+n) of x [B][Cin][H][W], the
 // same-size 3×3 convolution with transformed weights u (winograd4Weights)
 // into y [B][Cout][H][W], adding bias (may be nil) and res (may be nil;
-// shaped like y). v and m are scratch of 36·Cin·T and 36·Cout·T floats,
-// tmp of winograd4Tmp(H, W).
+// shaped like y). v and m are scratch of 36·Cin·T and 36·Cout·T floats
+// (36·Cin·packedCols(T) for v when r's GEMM takes packed operands and Cin
+// is at most gemm.MaxPackedDepth), tmp of winograd4Tmp(H, W).
 func winograd4Conv(r runner, y, x, u, bias, res []float32, s0, n, Cin, Cout, H, W int, v, m, tmp []float32) {
 	k, _ := winograd4Side(W)
 	th, tw, _, _ := winograd4Geom(H, W)
@@ -370,15 +401,31 @@ func winograd4Conv(r runner, y, x, u, bias, res []float32, s0, n, Cin, Cout, H, 
 	if res != nil {
 		rs = res[s0*Cout*H*W:][:n*Cout*H*W]
 	}
+	pg, packed := r.gemm.(packedSgemmer)
+	packed = packed && Cin <= gemm.MaxPackedDepth
 	if r.par {
 		r.loop(groups*Cin, grainFor(k*H*W*8), func(lo, hi int) {
-			winograd4Input(v, xs, make([]float32, winograd4Tmp(H, W)), lo, hi, n, Cin, H, W, T)
+			winograd4Input(v, xs, make([]float32, winograd4Tmp(H, W)), lo, hi, n, Cin, H, W, T, packed)
 		})
 	} else {
-		winograd4Input(v, xs, tmp, 0, groups*Cin, n, Cin, H, W, T)
+		winograd4Input(v, xs, tmp, 0, groups*Cin, n, Cin, H, W, T, packed)
 	}
-	for xi := 0; xi < 36; xi++ {
-		r.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cout, T, Cin, 1, u[xi*Cout*Cin:], Cin, v[xi*Cin*T:], T, 0, m[xi*Cout*T:], T)
+	if !packed {
+		for xi := 0; xi < 36; xi++ {
+			r.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cout, T, Cin, 1, u[xi*Cout*Cin:], Cin, v[xi*Cin*T:], T, 0, m[xi*Cout*T:], T)
+		}
+	} else {
+		Tp := packedCols(T)
+		for xi := 0; xi < 36; xi++ {
+			vx := v[xi*Cin*Tp:][:Cin*Tp]
+			if T < Tp {
+				// The last panel's columns past T must be zero.
+				for c := 0; c < Cin; c++ {
+					clear(vx[gemm.PackedBIndex(Cin, c, T):][:Tp-T])
+				}
+			}
+			pg.SgemmPackedB(blas.NoTrans, Cout, T, Cin, 1, u[xi*Cout*Cin:], Cin, vx, 0, m[xi*Cout*T:], T)
+		}
 	}
 	if r.par {
 		r.loop(groups*Cout, grainFor(k*H*W*4), func(lo, hi int) {
@@ -399,9 +446,20 @@ func (c *cpuBackend) winograd4(y, x, u, bias, res []float32, B, Cin, Cout, H, W 
 	tmp := winograd4Tmp(H, W)
 	minG := (winogradMinTiles + tiles - 1) / tiles
 	groups := (B + k - 1) / k
-	c.chunked(groups, 36*Cin*tiles+tmp, 36*Cout*tiles, minG, nil, func(r runner, g0, ng int, a, b, _ []float32) {
+	// A packed V is T rounded up to 16 columns wide: up to 8 more per
+	// chunk, allowed for in every group when its tiles are not a multiple
+	// of 16.
+	pad := 0
+	if _, ok := c.gemm.(packedSgemmer); ok && tiles%16 != 0 {
+		pad = 36 * Cin * 8
+	}
+	c.chunked(groups, 36*Cin*tiles+pad+tmp, 36*Cout*tiles, minG, nil, func(r runner, g0, ng int, a, b, _ []float32) {
 		T := ng * tiles
 		s0 := g0 * k
-		winograd4Conv(r, y, x, u, bias, res, s0, min(ng*k, B-s0), Cin, Cout, H, W, a[:36*Cin*T], b[:36*Cout*T], a[36*Cin*T:][:tmp])
+		vn := 36 * Cin * T
+		if _, ok := r.gemm.(packedSgemmer); ok && Cin <= gemm.MaxPackedDepth {
+			vn = 36 * Cin * packedCols(T)
+		}
+		winograd4Conv(r, y, x, u, bias, res, s0, min(ng*k, B-s0), Cin, Cout, H, W, a[:vn], b[:36*Cout*T], a[vn:][:tmp])
 	})
 }

@@ -10,6 +10,7 @@ import (
 // alpha != 0 and m, n, k > 0.
 type product struct {
 	aTrans, bTrans bool
+	bPacked        bool // b is already in packed panels (SgemmPackedB; k ≤ kc)
 	m, n, k        int
 	alpha          float32
 	a              []float32
@@ -134,8 +135,8 @@ func (p *product) run(threads int) {
 	}
 	// Share the smaller operand, unless the other dimension is too short
 	// to give every goroutine a chunk.
-	shareA := p.m <= p.n
-	if threads > 1 {
+	shareA := p.m <= p.n || p.bPacked
+	if threads > 1 && !p.bPacked {
 		if shareA && nPanels < 2*threads && mPanels > nPanels {
 			shareA = false
 		} else if !shareA && mPanels < 2*threads && nPanels > mPanels {
@@ -156,7 +157,7 @@ func (p *product) run(threads int) {
 	kBlocks := (p.k + kc - 1) / kc
 	var per int
 	switch {
-	case p.m == 1:
+	case p.m == 1 && !p.bPacked:
 		j.rowvec = true
 		if p.aTrans && p.lda != 1 {
 			j.pad = 1
@@ -318,13 +319,18 @@ func (j *job) chunk(buf []float32, chunk int) {
 		shared := j.shared.data[p0*j.pad:]
 		if j.shareA {
 			cols := min(j.width, j.n-x0)
-			packB(own, j.b, j.ldb, j.bTrans, p0, depth, x0, cols, j.asmPack)
+			b := own
+			if j.bPacked {
+				b = j.b[x0*depth:] // whole panels: x0 is a multiple of nr
+			} else {
+				packB(own, j.b, j.ldb, j.bTrans, p0, depth, x0, cols, j.asmPack)
+			}
 			// Sweep the shared A block by block of mcMax rows, so each
 			// stays in L2 while the chunk's B micro-panels pass
 			// through L1.
 			for i0 := 0; i0 < j.m; i0 += mcMax {
 				rows := min(mcMax, j.m-i0)
-				macroKernel(j.kern, depth, shared[i0*depth:], rows, own, cols, j.c[i0*j.ldc+x0:], j.ldc, j.alpha, beta, scratch)
+				macroKernel(j.kern, depth, shared[i0*depth:], rows, b, cols, j.c[i0*j.ldc+x0:], j.ldc, j.alpha, beta, scratch)
 			}
 		} else {
 			rows := min(j.width, j.m-x0)
