@@ -9,9 +9,10 @@
 //     reference step (x_t and target of the flow-matching path with
 //     σmin 0.1, forward, weighted smooth-L1 loss gradient, backward, AdamW
 //     lr 2e-4, EMA 0.999), on random images held in memory;
-//   - unet_train_b64 and unet_train_b256: the same for the default U-Net
-//     (nn.UNetConfig{Channels: 1}: widths 32/64/128, as flowmatch builds it
-//     for MNIST) with σmin 0 and the MSE loss, dL/dv = 2(v−u)/n;
+//   - unet_train_b64 and unet_train_b256: the same for the shipped model's
+//     U-Net (nn.UNetConfig{Channels: 1}: widths 32/64/128; the default
+//     recipe trains the same network at 16/32/64) with σmin 0 and the MSE
+//     loss, dL/dv = 2(v−u)/n;
 //   - vnet_fwd_b256 and unet_fwd_b256: forward image-evaluations/s.
 //
 // The batch, x_t and the loss gradient are made on the host, as

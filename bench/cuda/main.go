@@ -96,8 +96,8 @@ func main() {
 	b.train("vnet", vnet, refLoss, []int{big})
 	b.forward("vnet", vnet, big)
 
-	// The default U-Net, as flowmatch.Config.NewNetwork builds it for MNIST:
-	// the zero UNetConfig (widths 32/64/128) with one channel.
+	// The shipped model's U-Net, as flowmatch.Config.NewNetwork builds it
+	// for MNIST: the zero UNetConfig (widths 32/64/128) with one channel.
 	unet := nn.NewUNet(nn.UNetConfig{Channels: 1}, b.rng)
 	res["unet_params"] = nn.CountParams(unet.Params())
 	b.train("unet", unet, mseLoss, []int{small, big})
