@@ -93,6 +93,18 @@ func TestDefaultBudgetModelLoads(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("budget/default-15min.safetensors (-want +got):\n%s", d)
 	}
+	// The 30-minute model: the same recipe, twice the steps.
+	m30, err := flowmatch.LoadModel("budget/default-30min.safetensors", flowmatch.EMAWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got30 := got
+	got30.Steps, got30.Images, got30.Shape, got30.Arch, got30.Base = m30.Step, m30.Images, m30.Shape, m30.Config.Arch, m30.Config.UNet.WithDefaults().Base
+	got30.Times, got30.OT, got30.SigmaMin = m30.Config.Times, m30.Config.OTCoupling, m30.Config.SigmaMin
+	want.Steps, want.Images = 11970, 765696
+	if d := cmp.Diff(want, got30); d != "" {
+		t.Errorf("budget/default-30min.safetensors (-want +got):\n%s", d)
+	}
 }
 
 // TestShippedCheckpoint: the training checkpoint of the shipped model, kept
