@@ -111,13 +111,6 @@ func im2colStrided(dst []float32, ld int, x []float32, g *geom) {
 // cheap for the 3×3 convolutions that dominate the network.
 func (g *geom) sameShift() bool { return g.Stride == 1 && g.OW == g.W }
 
-// shiftSpan returns, for tap (kh, kw) of a sameShift geometry, the offset
-// from output to input index and the range [q0, q1) of output positions
-// whose input row is inside the image (outside it the row reads padding).
-func (g *geom) shiftSpan(kh, kw int) (off, q0, q1 int) {
-	return shiftSpan(g.H, g.W, g.OH, kh-g.Pad, kw-g.Pad)
-}
-
 // shiftSpan returns, for output rows of width W (OH of them) that read the
 // H×W plane shifted by dh rows and dw columns, the offset from output to
 // input index and the range [q0, q1) of output positions whose input row

@@ -229,6 +229,14 @@ func winograd4Input(v, x, ph []float32, lo, hi, n, C, H, W, T int, packed bool) 
 // packedCols is T rounded up to whole panels of gemm's packed form.
 func packedCols(T int) int { return gemm.PackedBLen(1, T) }
 
+// packedGEMM returns g as a packedSgemmer when it is one and the products
+// of Cin input channels fit one packed block: the one test of whether V is
+// written packed, shared by the sizing of its buffer and its writing.
+func packedGEMM(g sgemmer, Cin int) (packedSgemmer, bool) {
+	pg, ok := g.(packedSgemmer)
+	return pg, ok && Cin <= gemm.MaxPackedDepth
+}
+
 // packedSgemmer is a GEMM that reads B in gemm's packed form
 // (gemm.Implementation); winograd4Conv uses it when the backend's has it.
 type packedSgemmer interface {
@@ -401,8 +409,7 @@ func winograd4Conv(r runner, y, x, u, bias, res []float32, s0, n, Cin, Cout, H, 
 	if res != nil {
 		rs = res[s0*Cout*H*W:][:n*Cout*H*W]
 	}
-	pg, packed := r.gemm.(packedSgemmer)
-	packed = packed && Cin <= gemm.MaxPackedDepth
+	pg, packed := packedGEMM(r.gemm, Cin)
 	if r.par {
 		r.loop(groups*Cin, grainFor(k*H*W*8), func(lo, hi int) {
 			winograd4Input(v, xs, make([]float32, winograd4Tmp(H, W)), lo, hi, n, Cin, H, W, T, packed)
@@ -450,14 +457,14 @@ func (c *cpuBackend) winograd4(y, x, u, bias, res []float32, B, Cin, Cout, H, W 
 	// chunk, allowed for in every group when its tiles are not a multiple
 	// of 16.
 	pad := 0
-	if _, ok := c.gemm.(packedSgemmer); ok && tiles%16 != 0 {
+	if _, ok := packedGEMM(c.gemm, Cin); ok && tiles%16 != 0 {
 		pad = 36 * Cin * 8
 	}
 	c.chunked(groups, 36*Cin*tiles+pad+tmp, 36*Cout*tiles, minG, nil, func(r runner, g0, ng int, a, b, _ []float32) {
 		T := ng * tiles
 		s0 := g0 * k
 		vn := 36 * Cin * T
-		if _, ok := r.gemm.(packedSgemmer); ok && Cin <= gemm.MaxPackedDepth {
+		if _, ok := packedGEMM(r.gemm, Cin); ok {
 			vn = 36 * Cin * packedCols(T)
 		}
 		winograd4Conv(r, y, x, u, bias, res, s0, min(ng*k, B-s0), Cin, Cout, H, W, a[:vn], b[:36*Cout*T], a[vn:][:tmp])
