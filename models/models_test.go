@@ -67,18 +67,14 @@ func TestBudgetModelsLoad(t *testing.T) {
 	}
 }
 
-// TestDefaultBudgetModelLoads checks the 15-minute model of the default
-// recipe (docs/flowmatch.md, "Narrower U-Nets at 15 minutes"): a UNet of
-// the default width on 1×28×28 samples, trained for the 5,985 steps of
-// batch 64 that 15 quiet minutes are, with the default recipe's choices
-// recorded.
+// TestDefaultBudgetModelLoads checks the 15-, 30- and 60-minute models of
+// the default recipe (docs/flowmatch.md, "Narrower U-Nets at 15
+// minutes"): UNets of the default width on 1×28×28 samples, trained for 1,
+// 2 and 4 times the 5,985 steps of batch 64 that 15 quiet minutes were,
+// with the default recipe's choices recorded.
 func TestDefaultBudgetModelLoads(t *testing.T) {
-	m, err := flowmatch.LoadModel("budget/default-15min.safetensors", flowmatch.EMAWeights)
-	if err != nil {
-		t.Fatal(err)
-	}
 	def := flowmatch.DefaultConfig()
-	got := struct {
+	type meta struct {
 		Steps, Images int
 		Shape         [3]int
 		Arch          string
@@ -86,24 +82,26 @@ func TestDefaultBudgetModelLoads(t *testing.T) {
 		Times         flowmatch.TimeDist
 		OT            bool
 		SigmaMin      float64
-	}{m.Step, m.Images, m.Shape, m.Config.Arch, m.Config.UNet.WithDefaults().Base, m.Config.Times, m.Config.OTCoupling, m.Config.SigmaMin}
-	want := got
-	want.Steps, want.Images, want.Shape = 5985, 382848, [3]int{1, 28, 28}
-	want.Arch, want.Base, want.Times, want.OT, want.SigmaMin = def.Arch, def.UNet.WithDefaults().Base, def.Times, def.OTCoupling, def.SigmaMin
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("budget/default-15min.safetensors (-want +got):\n%s", d)
 	}
-	// The 30-minute model: the same recipe, twice the steps.
-	m30, err := flowmatch.LoadModel("budget/default-30min.safetensors", flowmatch.EMAWeights)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got30 := got
-	got30.Steps, got30.Images, got30.Shape, got30.Arch, got30.Base = m30.Step, m30.Images, m30.Shape, m30.Config.Arch, m30.Config.UNet.WithDefaults().Base
-	got30.Times, got30.OT, got30.SigmaMin = m30.Config.Times, m30.Config.OTCoupling, m30.Config.SigmaMin
-	want.Steps, want.Images = 11970, 765696
-	if d := cmp.Diff(want, got30); d != "" {
-		t.Errorf("budget/default-30min.safetensors (-want +got):\n%s", d)
+	// 15 minutes of the default recipe alone were 5,985 steps of batch
+	// 64; the longer budgets are multiples of those steps.
+	for _, c := range []struct {
+		file          string
+		steps, images int
+	}{
+		{"budget/default-15min.safetensors", 5985, 382848},
+		{"budget/default-30min.safetensors", 11970, 765696},
+		{"budget/default-60min.safetensors", 23940, 1531360},
+	} {
+		m, err := flowmatch.LoadModel(c.file, flowmatch.EMAWeights)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := meta{m.Step, m.Images, m.Shape, m.Config.Arch, m.Config.UNet.WithDefaults().Base, m.Config.Times, m.Config.OTCoupling, m.Config.SigmaMin}
+		want := meta{c.steps, c.images, [3]int{1, 28, 28}, def.Arch, def.UNet.WithDefaults().Base, def.Times, def.OTCoupling, def.SigmaMin}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", c.file, d)
+		}
 	}
 }
 
