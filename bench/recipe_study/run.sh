@@ -42,6 +42,11 @@ d15w16=5985
 # sitting (04:33 UTC, the same way): 875 against 434 steps, so its budget
 # is the first sitting's base-16 steps times 875/434.
 d15w8=12066
+# -attention (self-attention between the middle ResBlocks, at 16/32/64) was
+# measured against the same width without it in a third sitting (07:53 UTC,
+# the same way, with the engine of that day): 413 against 443 steps, so its
+# budget is 5,985 × 413/443.
+d15attn=5580
 seed=${SEED:-0}
 for row in "$@"; do
 	case $row in
@@ -62,6 +67,7 @@ for row in "$@"; do
 	d15-w24)  args=(-preset default -steps $d15w24 -base 24) ;;
 	d15-w16)  args=(-preset default -steps $d15w16 -base 16) ;;
 	d15-w8)   args=(-preset default -steps $d15w8 -base 8) ;;
+	d15-attn) args=(-preset default -steps $d15attn -attention) ;;
 	*) echo "unknown row $row" >&2; exit 2 ;;
 	esac
 	name=$row-s$seed
