@@ -63,6 +63,30 @@ func (c *ConvTranspose2d) Forward(y, x *Tensor) {
 	backendOr(c.Backend).ConvTranspose2d(y, x, c.Weight.Value, c.Bias.Value, c.Stride, c.Padding)
 }
 
+// ForwardAdd is Forward adding r (shaped like y) to the output, the skip
+// connection y = convT(x) + r, bit for bit Forward followed by
+// Add{}.Forward(y, y, r). A backend that can add r as it writes y does (the
+// CPU backends), which saves a pass over y; y must not alias r or x.
+func (c *ConvTranspose2d) ForwardAdd(y, x, r *Tensor) {
+	c.check(y, x)
+	checkShape("ConvTranspose2d residual", r, y.Shape...)
+	c.x = x
+	bk := backendOr(c.Backend)
+	if a, ok := bk.(convTransposeAdder); ok {
+		a.ConvTranspose2dAdd(y, x, c.Weight.Value, c.Bias.Value, r, c.Stride, c.Padding)
+		return
+	}
+	bk.ConvTranspose2d(y, x, c.Weight.Value, c.Bias.Value, c.Stride, c.Padding)
+	bk.Add(y, y, r)
+}
+
+// convTransposeAdder is implemented by backends with a fused
+// ConvTranspose2d + Add (ConvTranspose2dAdd: y = convT(x) + b + r, bit for
+// bit the two calls).
+type convTransposeAdder interface {
+	ConvTranspose2dAdd(y, x, w, b, r *Tensor, stride, pad int)
+}
+
 // Backward adds the parameter gradients for output gradient dy to
 // Weight.Grad and Bias.Grad and writes the input gradient to dx (skipped
 // when dx is nil). It uses the input of the last Forward.

@@ -665,6 +665,18 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 // GEMM spreads every input position over Cout·KH·KW columns, and col2im adds
 // them into the output planes, which start at the bias.
 func (c *cpuBackend) ConvTranspose2d(y, x, w, b *Tensor, stride, pad int) {
+	c.convTranspose2d(y, x, w, b, nil, stride, pad)
+}
+
+// ConvTranspose2dAdd is ConvTranspose2d adding r (shaped like y) to the
+// result, bit for bit ConvTranspose2d followed by Add(y, y, r): each output
+// plane gets r's plane added right after it is assembled, while it is still
+// in cache, which saves the separate pass of a skip connection.
+func (c *cpuBackend) ConvTranspose2dAdd(y, x, w, b, res *Tensor, stride, pad int) {
+	c.convTranspose2d(y, x, w, b, res, stride, pad)
+}
+
+func (c *cpuBackend) convTranspose2d(y, x, w, b, res *Tensor, stride, pad int) {
 	B, Cin := x.Shape[0], x.Shape[1]
 	Cout, KH, KW := w.Shape[1], w.Shape[2], w.Shape[3]
 	H, W := y.Shape[2], y.Shape[3]
@@ -691,6 +703,9 @@ func (c *cpuBackend) ConvTranspose2d(y, x, w, b *Tensor, stride, pad int) {
 					clear(plane)
 				}
 				col2im(plane, cols[co*kk*N+s*P:], N, ph, &g)
+				if res != nil {
+					addTo(plane, res.Data[((s0+s)*Cout+co)*H*W:][:H*W])
+				}
 			}
 		})
 	})

@@ -71,6 +71,16 @@ func TestConv2d(t *testing.T) {
 					checkClose(t, "forward", y.ToHost(), ref(), fwdTol)
 
 					r := randTensor(rng, 1, y.Shape...)
+					// The fused skip connection is Forward then Add, bit
+					// for bit.
+					want := y.Clone()
+					Add{Backend: bk}.Forward(want, want, r)
+					got := NewTensor(y.Shape...)
+					l.ForwardAdd(got, x, r)
+					if d := cmp.Diff(want.ToHost(), got.ToHost()); d != "" {
+						t.Errorf("ForwardAdd differs from Forward and Add:\n%s", d)
+					}
+
 					dx := NewTensor(x.Shape...)
 					l.Backward(dx, r)
 					loss := func() float64 { return dot(ref(), r.Data) }
@@ -111,6 +121,16 @@ func TestConvTranspose2d(t *testing.T) {
 					checkClose(t, "forward", y.ToHost(), ref(), fwdTol)
 
 					r := randTensor(rng, 1, y.Shape...)
+					// The fused skip connection is Forward then Add, bit
+					// for bit.
+					want := y.Clone()
+					Add{Backend: bk}.Forward(want, want, r)
+					got := NewTensor(y.Shape...)
+					l.ForwardAdd(got, x, r)
+					if d := cmp.Diff(want.ToHost(), got.ToHost()); d != "" {
+						t.Errorf("ForwardAdd differs from Forward and Add:\n%s", d)
+					}
+
 					dx := NewTensor(x.Shape...)
 					l.Backward(dx, r)
 					loss := func() float64 { return dot(ref(), r.Data) }

@@ -400,8 +400,7 @@ func (n *UNet) Forward(v, x *Tensor, t []float64) {
 		}
 	}
 	for i := L - 2; i >= 0; i-- {
-		n.Ups[i].Forward(&n.upConv[i], cur)
-		n.add.Forward(&n.upConv[i], &n.upConv[i], skips[i])
+		n.Ups[i].ForwardAdd(&n.upConv[i], cur, skips[i])
 		cur = &n.upConv[i]
 		for j, r := range n.UpBlocks[i] {
 			r.Forward(&n.upOut[i][j], cur, &n.temb)
@@ -449,15 +448,15 @@ func timeMLP(t []float64, dim int, embed *TimeEmbedding, mlp0 *Linear, act *SiLU
 	mlp2.Forward(temb, m1a)
 }
 
-// Infer computes what Forward does, bit for bit, for inference alone
-// (sampling, encoding): it keeps nothing for Backward and lets the layers
-// of each resolution level share five activation buffers (the skip, two
-// that take turns as a block's input and output, and a ResBlock's two
-// temporaries) where Forward keeps every activation, so a pass needs a
-// fraction of Forward's memory (two fifths for the default network, whose
-// activations at 28×28 dominate both). Those buffers are Forward's own,
-// so a net that has run Forward needs no more for Infer. Backward may not
-// follow Infer: it panics until the next Forward.
+// Infer computes what Forward does, for inference alone (sampling, encoding;
+// up to rounding, as VelocityNet.Infer): it keeps nothing for Backward and
+// lets the layers of each resolution level share five activation buffers
+// (the skip, two that take turns as a block's input and output, and a
+// ResBlock's two temporaries) where Forward keeps every activation, so a
+// pass needs a fraction of Forward's memory (two fifths for the default
+// network, whose activations at 28×28 dominate both). Those buffers are
+// Forward's own, so a net that has run Forward needs no more for Infer.
+// Backward may not follow Infer: it panics until the next Forward.
 func (n *UNet) Infer(v, x *Tensor, t []float64) {
 	B, H, W := n.check(v, x, t)
 	c := n.Config
@@ -507,8 +506,7 @@ func (n *UNet) Infer(v, x *Tensor, t []float64) {
 		}
 	}
 	for i := L - 2; i >= 0; i-- {
-		n.Ups[i].Forward(p[i], cur)
-		n.add.Forward(p[i], p[i], skip[i])
+		n.Ups[i].ForwardAdd(p[i], cur, skip[i])
 		cur = p[i]
 		for _, r := range n.UpBlocks[i] {
 			dst := other(i, cur)

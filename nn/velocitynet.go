@@ -170,8 +170,7 @@ func (n *VelocityNet) Forward(v, x *Tensor, t []float64) {
 	n.Down.Forward(&n.d, &n.h1)
 	n.RB2.Forward(&n.h2, &n.d, &n.temb)
 	n.Mid.Forward(&n.h2m, &n.h2, &n.temb)
-	n.Up.Forward(&n.u, &n.h2m)
-	n.add.Forward(&n.u, &n.u, &n.h1)
+	n.Up.ForwardAdd(&n.u, &n.h2m, &n.h1)
 	n.RB3.Forward(&n.h3, &n.u, &n.temb)
 	n.OutNorm.Forward(&n.o, &n.h3)
 	n.OutConv.Forward(v, &n.o)
@@ -200,9 +199,10 @@ func (n *VelocityNet) timeEmbedding(t []float64) {
 	timeMLP(t, n.Config.TimeDim, &n.embed, n.TimeMLP0, &n.timeAct, n.TimeMLP2, &n.emb, &n.m1, &n.m1a, &n.temb)
 }
 
-// Infer computes what Forward does, bit for bit, for inference alone: it
-// keeps nothing for Backward and runs on seven buffers' worth of
-// activations (five at full resolution, four of half their size) where
+// Infer computes what Forward does, for inference alone (up to rounding: the
+// CPU backends run FiLM and the GroupNorm after it as one layer, see
+// ResBlock): it keeps nothing for Backward and runs on seven buffers' worth
+// of activations (five at full resolution, four of half their size) where
 // Forward keeps about eighteen; they are Forward's own, so a net that has
 // run Forward needs no more for Infer. Backward may not follow Infer: it
 // panics until the next Forward.
@@ -230,8 +230,7 @@ func (n *VelocityNet) Infer(v, x *Tensor, t []float64) {
 	n.Down.Forward(p, skip)
 	n.RB2.infer(q, p, &n.temb, ta2, tb2)
 	n.Mid.infer(p, q, &n.temb, ta2, tb2)
-	n.Up.Forward(a, p)
-	n.add.Forward(a, a, skip)
+	n.Up.ForwardAdd(a, p, skip)
 	n.RB3.infer(b, a, &n.temb, ta, tb)
 	n.OutNorm.Forward(ta, b)
 	n.OutConv.Forward(v, ta)
