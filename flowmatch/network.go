@@ -31,8 +31,8 @@ type Network interface {
 }
 
 // inferer is a Network with a pass for inference alone (nn.VelocityNet's
-// and nn.UNet's Infer): Forward's velocities, bit for bit, from less
-// memory, with nothing kept for Backward.
+// and nn.UNet's Infer): Forward's velocities up to rounding, from less
+// memory and time, with nothing kept for Backward.
 type inferer interface {
 	Infer(v, x *nn.Tensor, t []float64)
 }

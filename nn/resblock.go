@@ -90,9 +90,27 @@ func (r *ResBlock) Forward(y, x, temb *Tensor) {
 
 // infer computes y as Forward does, with the caller's temporaries ta and
 // tb (resized to x's shape) in place of the block's own activations, so
-// that blocks can share them; Backward may not follow.
+// that blocks can share them; Backward may not follow. Where the backend
+// has it, FiLM and Norm2 run as one layer (filmGroupNormer), which saves a
+// pass over the activations and rounds differently from Forward in the
+// last bits.
 func (r *ResBlock) infer(y, x, temb, ta, tb *Tensor) {
-	r.run(y, x, temb, ta, tb, ta, tb)
+	fg, ok := backendOr(r.Norm2.Backend).(filmGroupNormer)
+	if !ok {
+		r.run(y, x, temb, ta, tb, ta, tb)
+		return
+	}
+	ta.Resize(x.Shape...)
+	tb.Resize(x.Shape...)
+	r.st.Resize(x.Dim(0), r.TimeDim)
+	r.ss.Resize(x.Dim(0), 2*r.Channels)
+	r.Norm1.Forward(ta, x)
+	r.Conv1.Forward(tb, ta)
+	r.filmAct.Forward(&r.st, temb)
+	r.Film.Forward(&r.ss, &r.st)
+	n := r.Norm2
+	fg.FiLMGroupNorm(ta, tb, &r.ss, n.Weight.Value, n.Bias.Value, n.Groups, n.Eps, n.SiLU)
+	r.Conv2.ForwardAdd(y, ta, x)
 }
 
 // run is the block's forward pass with its activations in a1, h1, h2 and

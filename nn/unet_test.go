@@ -285,9 +285,10 @@ func TestUNetConfigValidate(t *testing.T) {
 	}
 }
 
-// TestUNetInfer: Infer gives Forward's output bit for bit, across batch
-// sizes and interleaved with Forward and Backward, leaves Forward's
-// gradients as a fresh net's, and Backward after it panics.
+// TestUNetInfer: Infer gives Forward's output to within inferTol, across
+// batch sizes and interleaved with Forward and Backward, leaves Forward's
+// outputs and gradients bit for bit as a fresh net's, and Backward after it
+// panics.
 func TestUNetInfer(t *testing.T) {
 	cfg := UNetConfig{Base: 8, Mults: []int{1, 2, 2}, Blocks: 2, Mid: 3, Attention: true, TimeDim: 8, Groups: 2}
 	checkInfer(t, func() inferNet { return NewUNet(cfg, newRand(50)) })
@@ -297,6 +298,10 @@ func TestUNetInfer(t *testing.T) {
 func TestVelocityNetInfer(t *testing.T) {
 	checkInfer(t, func() inferNet { return NewVelocityNet(Config{Base: 8, TimeDim: 8, Groups: 2}, newRand(54)) })
 }
+
+// inferTol bounds the difference of Infer from Forward relative to the
+// largest output: float32 rounding of the same sums in another order.
+const inferTol = 1e-5
 
 // inferNet is a network with an inference pass.
 type inferNet interface {
@@ -331,8 +336,12 @@ func checkInfer(t *testing.T, newNet func() inferNet) {
 		} else {
 			n.Forward(v, x, ts)
 		}
-		if d := cmp.Diff(want.ToHost(), v.ToHost()); d != "" {
-			t.Fatalf("batch %d, infer %v: output differs from a fresh net's Forward:\n%s", s.B, s.infer, d)
+		if s.infer {
+			// The fused FiLM and GroupNorm of the CPU backend's
+			// inference pass round differently from the two layers.
+			checkClose(t, fmt.Sprintf("batch %d, Infer against a fresh net's Forward", s.B), v.ToHost(), f64(want.Data), inferTol)
+		} else if d := cmp.Diff(want.ToHost(), v.ToHost()); d != "" {
+			t.Fatalf("batch %d: output differs from a fresh net's Forward:\n%s", s.B, d)
 		}
 		if s.infer {
 			func() {
