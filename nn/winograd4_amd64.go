@@ -37,9 +37,32 @@ func wg4SplitAVX(dst *float32, rs, we int, x *float32, W, H int)
 //go:noescape
 func wg4CopyRowsAVX(dst, x *float32, xs, W, H int)
 
+//go:noescape
+func wg4SplitBlock8AVX2(dst *float32, rs, we int, x *float32, W, H int, mask *int32)
+
+//go:noescape
+func wg4SplitBlock4AVX(dst *float32, rs, we int, x *float32, W, H int, mask *int32)
+
+// wg4Lanes[32−W:] is the load mask of a row of W ≤ 32 values: W lanes set,
+// then clear ones.
+var wg4Lanes = func() (m [64]int32) {
+	for i := range 32 {
+		m[i] = -1
+	}
+	return m
+}()
+
 // wg4Split and wg4CopyRows check the bounds of every row the assembly
 // touches: phase j of row r at ph[r·rs + j·we …], p0 one on, each inside
 // its phase (W ≤ 4·(we−1)); the rows of x and dst inside theirs.
+//
+// Planes of 12 to 16 and of 28 to 32 columns, the 14 and 28 of MNIST's
+// levels among them, go a row at a time as one block of four or eight
+// quads (wg4SplitBlock4AVX, wg4SplitBlock8AVX2), which also writes zeros
+// to the quads' columns past W up to the block's end: within the plane's
+// stride S (winograd4Side; S ≥ 16 and S ≥ 32 for those widths), where the
+// phase buffer holds zeros anyway. Other widths go four quads or one at a
+// time (wg4SplitAVX), writing the plane's columns only.
 func wg4Split(ph []float32, rs, we int, x []float32, W, H int) {
 	if !useAVX2 || H <= 0 || W <= 0 {
 		wg4SplitGo(ph, rs, we, x, W, H)
@@ -49,8 +72,29 @@ func wg4Split(ph []float32, rs, we int, x []float32, W, H int) {
 		panic("nn: wg4Split: a row of the plane is wider than a phase")
 	}
 	_ = x[H*W-1]
-	_ = ph[(H-1)*rs+4*we-1]
-	wg4SplitAVX(&ph[0], rs, we, &x[0], W, H)
+	switch q := wg4SplitBlock(W); {
+	case q == 8 && we > 8:
+		_ = ph[(H-1)*rs+3*we+7]
+		wg4SplitBlock8AVX2(&ph[0], rs, we, &x[0], W, H, &wg4Lanes[32-W])
+	case q == 4 && we > 4:
+		_ = ph[(H-1)*rs+3*we+3]
+		wg4SplitBlock4AVX(&ph[0], rs, we, &x[0], W, H, &wg4Lanes[32-W])
+	default:
+		_ = ph[(H-1)*rs+4*we-1]
+		wg4SplitAVX(&ph[0], rs, we, &x[0], W, H)
+	}
+}
+
+// wg4SplitBlock is the number of quads wg4Split writes per row of W
+// values as one block, 0 when it writes the plane's columns only.
+func wg4SplitBlock(W int) int {
+	switch {
+	case W >= 28 && W <= 32:
+		return 8
+	case W >= 12 && W <= 16:
+		return 4
+	}
+	return 0
 }
 
 func wg4CopyRows(dst, x []float32, xs, W, H int) {

@@ -514,3 +514,123 @@ caddNext:
 caddDone:
 	VZEROUPPER
 	RET
+
+// The order in which wg4SplitBlock8AVX2's transposes leave the eight quads
+// of a row: q0 q2 q4 q6 in the low lane, q1 q3 q5 q7 in the high one.
+DATA wg4perm<>+0(SB)/4, $0
+DATA wg4perm<>+4(SB)/4, $4
+DATA wg4perm<>+8(SB)/4, $1
+DATA wg4perm<>+12(SB)/4, $5
+DATA wg4perm<>+16(SB)/4, $2
+DATA wg4perm<>+20(SB)/4, $6
+DATA wg4perm<>+24(SB)/4, $3
+DATA wg4perm<>+28(SB)/4, $7
+GLOBL wg4perm<>(SB), RODATA|NOPTR, $32
+
+// func wg4SplitBlock8AVX2(dst *float32, rs, we int, x *float32, W, H int, mask *int32)
+//
+// The phase split of rows of at most 32 values as one block of eight quads:
+// the row is read as four vectors of eight under the masks mask[0:8] …
+// mask[24:32] (lanes past W read as zero, and nothing past the row is
+// touched), each 128-bit lane transposed as a 4×4 block, the quads put
+// back in order with one permutation per phase, and each phase stored as
+// one vector: p1[0:8], p2[0:8], p3[0:8], p0[1:9]. The quads past W store
+// zeros.
+TEXT ·wg4SplitBlock8AVX2(SB), NOSPLIT, $0-56
+	MOVQ    dst+0(FP), DI
+	MOVQ    rs+8(FP), R8
+	SHLQ    $2, R8             // bytes between phase-buffer rows
+	MOVQ    we+16(FP), R9
+	SHLQ    $2, R9             // bytes between phases
+	MOVQ    x+24(FP), SI
+	MOVQ    W+32(FP), R10
+	SHLQ    $2, R10            // bytes per row of x
+	MOVQ    H+40(FP), R11
+	MOVQ    mask+48(FP), AX
+	TESTQ   R11, R11
+	JZ      block8Done
+	VMOVDQU (AX), Y9
+	VMOVDQU 32(AX), Y10
+	VMOVDQU 64(AX), Y11
+	VMOVDQU 96(AX), Y12
+	VMOVDQU wg4perm<>(SB), Y8
+	LEAQ    (R9)(R9*2), R12    // 3 phases
+
+block8Row:
+	VMASKMOVPS (SI), Y9, Y0
+	VMASKMOVPS 32(SI), Y10, Y1
+	VMASKMOVPS 64(SI), Y11, Y2
+	VMASKMOVPS 96(SI), Y12, Y3
+	VUNPCKLPS  Y1, Y0, Y4      // per lane a0 b0 a1 b1
+	VUNPCKHPS  Y1, Y0, Y5      // a2 b2 a3 b3
+	VUNPCKLPS  Y3, Y2, Y6      // c0 d0 c1 d1
+	VUNPCKHPS  Y3, Y2, Y7      // c2 d2 c3 d3
+	VUNPCKLPD  Y6, Y4, Y0      // a0 b0 c0 d0
+	VUNPCKHPD  Y6, Y4, Y1      // a1 b1 c1 d1
+	VUNPCKLPD  Y7, Y5, Y2      // a2 b2 c2 d2
+	VUNPCKHPD  Y7, Y5, Y3      // a3 b3 c3 d3
+	VPERMPS    Y0, Y8, Y0
+	VPERMPS    Y1, Y8, Y1
+	VPERMPS    Y2, Y8, Y2
+	VPERMPS    Y3, Y8, Y3
+	VMOVUPS    Y0, (DI)(R9*1)  // p1
+	VMOVUPS    Y1, (DI)(R9*2)  // p2
+	VMOVUPS    Y2, (DI)(R12*1) // p3
+	VMOVUPS    Y3, 4(DI)       // p0, one on
+	ADDQ       R10, SI
+	ADDQ       R8, DI
+	DECQ       R11
+	JNZ        block8Row
+	VZEROUPPER
+
+block8Done:
+	RET
+
+// func wg4SplitBlock4AVX(dst *float32, rs, we int, x *float32, W, H int, mask *int32)
+//
+// wg4SplitBlock8AVX2 for rows of at most 16 values: one block of four
+// quads, read as four vectors of four under mask[0:4] … mask[12:16], one
+// 4×4 transpose, stored as p1[0:4], p2[0:4], p3[0:4], p0[1:5].
+TEXT ·wg4SplitBlock4AVX(SB), NOSPLIT, $0-56
+	MOVQ    dst+0(FP), DI
+	MOVQ    rs+8(FP), R8
+	SHLQ    $2, R8
+	MOVQ    we+16(FP), R9
+	SHLQ    $2, R9
+	MOVQ    x+24(FP), SI
+	MOVQ    W+32(FP), R10
+	SHLQ    $2, R10
+	MOVQ    H+40(FP), R11
+	MOVQ    mask+48(FP), AX
+	TESTQ   R11, R11
+	JZ      block4Done
+	VMOVDQU (AX), X9
+	VMOVDQU 16(AX), X10
+	VMOVDQU 32(AX), X11
+	VMOVDQU 48(AX), X12
+	LEAQ    (R9)(R9*2), R12
+
+block4Row:
+	VMASKMOVPS (SI), X9, X0
+	VMASKMOVPS 16(SI), X10, X1
+	VMASKMOVPS 32(SI), X11, X2
+	VMASKMOVPS 48(SI), X12, X3
+	VUNPCKLPS  X1, X0, X4
+	VUNPCKHPS  X1, X0, X5
+	VUNPCKLPS  X3, X2, X6
+	VUNPCKHPS  X3, X2, X7
+	VUNPCKLPD  X6, X4, X0
+	VUNPCKHPD  X6, X4, X1
+	VUNPCKLPD  X7, X5, X2
+	VUNPCKHPD  X7, X5, X3
+	VMOVUPS    X0, (DI)(R9*1)
+	VMOVUPS    X1, (DI)(R9*2)
+	VMOVUPS    X2, (DI)(R12*1)
+	VMOVUPS    X3, 4(DI)
+	ADDQ       R10, SI
+	ADDQ       R8, DI
+	DECQ       R11
+	JNZ        block4Row
+
+block4Done:
+	RET

@@ -21,3 +21,6 @@ func wg4CopyRows(dst, x []float32, xs, W, H int) {
 func wg4CopyAddRows(dst, x []float32, xs int, r []float32, W, H int) {
 	wg4CopyAddRowsGo(dst, x, xs, r, W, H)
 }
+
+// wg4SplitBlock: the portable split writes the plane's columns only.
+func wg4SplitBlock(W int) int { return 0 }
