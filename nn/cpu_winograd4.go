@@ -338,6 +338,10 @@ func winograd4Output(y, m, bias, res, ob []float32, lo, hi, n, C, H, W, T int) {
 	ow := 4 * tw
 	ob = ob[:4*th*ow]
 	stride := C * T
+	// Planes 28 wide and a multiple of 4 high, one to a row of eight tiles
+	// of which seven are kept, are written straight from the transform
+	// (wg4Output7), without the copy out of ob.
+	direct := W == 28 && k == 1 && tw == 8 && 4*th == H
 	for p := lo; p < hi; p++ {
 		g, c := p/C, p%C
 		var b float32
@@ -345,6 +349,15 @@ func winograd4Output(y, m, bias, res, ob []float32, lo, hi, n, C, H, W, T int) {
 			b = bias[c]
 		}
 		base := c*T + g*th*tw
+		if direct {
+			at := (g*C + c) * H * W
+			var r []float32
+			if res != nil {
+				r = res[at:][:H*W]
+			}
+			wg4Output7(y[at:][:H*W], W, m[base:], stride, b, r, th)
+			continue
+		}
 		for ty := 0; ty < th; ty++ {
 			wg4OutputRow(ob[4*ty*ow:], ow, m[base+ty*tw:], stride, b, tw)
 		}
@@ -354,6 +367,26 @@ func winograd4Output(y, m, bias, res, ob []float32, lo, hi, n, C, H, W, T int) {
 				wg4CopyAddRows(y[at:][:H*W], ob[j*S:], ow, res[at:][:H*W], W, H)
 			} else {
 				wg4CopyRows(y[at:][:H*W], ob[j*S:], ow, W, H)
+			}
+		}
+	}
+}
+
+// wg4Output7Go is the output transform of n tile rows of seven tiles
+// (eight in M, tile row i at columns 8i … 8i+7), written straight to a plane
+// 28 columns wide: tile row i's output rows at out[(4i+r)·ow …], plus
+// res's values at the same offsets when res is not nil.
+func wg4Output7Go(out []float32, ow int, m []float32, mstride int, bias float32, res []float32, n int) {
+	var tmp [4 * 32]float32
+	for i := range n {
+		wg4OutputRowGo(tmp[:], 32, m[8*i:], mstride, bias, 8)
+		for r := range 4 {
+			o := out[(4*i+r)*ow:][:28]
+			copy(o, tmp[32*r:][:28])
+			if res != nil {
+				for j, v := range res[(4*i+r)*ow:][:28] {
+					o[j] += v
+				}
 			}
 		}
 	}

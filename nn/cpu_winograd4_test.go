@@ -199,6 +199,33 @@ func TestWinograd4Rows(t *testing.T) {
 	}
 }
 
+// TestWinograd4Output7: the direct output transform of 28-column planes,
+// assembly against Go, with and without the residual, on rows wider than
+// 28 (whose columns past 28 must stay as they were).
+func TestWinograd4Output7(t *testing.T) {
+	rng := newRand(23)
+	const n, mstride, ow = 3, 8*3 + 5, 31
+	m := randTensor(rng, 1, 35*mstride+8*n).Data
+	res := randTensor(rng, 1, 4*n*ow).Data
+	init := randTensor(rng, 1, 4*n*ow).Data
+	for _, r := range [][]float32{nil, res} {
+		o1, o2 := slices.Clone(init), slices.Clone(init)
+		old := setAsm(true)
+		wg4Output7(o1, ow, m, mstride, 0.25, r, n)
+		setAsm(false)
+		wg4Output7(o2, ow, m, mstride, 0.25, r, n)
+		setAsm(old)
+		if !slices.Equal(o1, o2) {
+			t.Errorf("residual %v: the assembly's rows differ from the Go ones", r != nil)
+		}
+		for i := range o2 {
+			if i%ow >= 28 && o2[i] != init[i] {
+				t.Fatalf("residual %v: out[%d] past the 28 columns was written", r != nil, i)
+			}
+		}
+	}
+}
+
 // TestConvAlgorithm pins convAlgorithm's choices: the measured ones of
 // docs/benchmarks.md at batch 64, small batches (where side-by-side groups
 // would be mostly empty), and the layer cases that test each algorithm

@@ -32,6 +32,26 @@ func wg4OutputRow(out []float32, ow int, m []float32, mstride int, bias float32,
 }
 
 //go:noescape
+func wg4Output7AVX2(out *float32, ow int, m *float32, mstride int, bias float32, res *float32, n int)
+
+// wg4Output7 checks the last row of out and res and the last column of M
+// the assembly touches.
+func wg4Output7(out []float32, ow int, m []float32, mstride int, bias float32, res []float32, n int) {
+	if !useAVX2 || n <= 0 {
+		wg4Output7Go(out, ow, m, mstride, bias, res, n)
+		return
+	}
+	_ = out[(4*n-1)*ow+27]
+	_ = m[35*mstride+8*n-1]
+	var rp *float32
+	if res != nil {
+		_ = res[(4*n-1)*ow+27]
+		rp = &res[0]
+	}
+	wg4Output7AVX2(&out[0], ow, &m[0], mstride, bias, rp, n)
+}
+
+//go:noescape
 func wg4SplitAVX(dst *float32, rs, we int, x *float32, W, H int)
 
 //go:noescape

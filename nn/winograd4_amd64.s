@@ -177,11 +177,10 @@ in4Done:
 	VMOVUPS x3, t; VSUBPS x4, t, t; VMULPS Y14, t, t; \
 	VMOVUPS x1, d; VSUBPS x2, d, d; VADDPS t, d, d; VADDPS x5, d, d
 
-// YROW transforms the row a_r = Y0…Y5 (Y_r = a_r·A), adds the bias Y15, and
-// stores the four outputs of each of the eight tiles, interleaved (tile 0's
-// four columns, then tile 1's, …), to the 32 floats at o0, o1, o2, o3 (each
-// 32 bytes on from the last).
-#define YROW(o0, o1, o2, o3) \
+// YCOMP transforms the row a_r = Y0…Y5 (Y_r = a_r·A), adds the bias Y15,
+// and leaves the four outputs of each of the eight tiles interleaved (tile
+// 0's four columns, then tile 1's, …) in Y0 (tiles 0 and 1), Y1, Y2, Y3.
+#define YCOMP \
 	A0(Y0, Y1, Y2, Y3, Y4, Y8, Y7); \
 	A1(Y1, Y2, Y3, Y4, Y9, Y7); \
 	A2(Y1, Y2, Y3, Y4, Y10, Y7); \
@@ -201,11 +200,73 @@ in4Done:
 	VPERM2F128 $0x20, Y5, Y4, Y0; \
 	VPERM2F128 $0x20, Y7, Y6, Y1; \
 	VPERM2F128 $0x31, Y5, Y4, Y2; \
-	VPERM2F128 $0x31, Y7, Y6, Y3; \
-	VMOVUPS    Y0, o0; \
-	VMOVUPS    Y1, o1; \
-	VMOVUPS    Y2, o2; \
-	VMOVUPS    Y3, o3
+	VPERM2F128 $0x31, Y7, Y6, Y3
+
+// YROW is YCOMP storing the 32 floats to o0, o1, o2, o3 (each 32 bytes on
+// from the last).
+#define YROW(o0, o1, o2, o3) \
+	YCOMP; \
+	VMOVUPS Y0, o0; \
+	VMOVUPS Y1, o1; \
+	VMOVUPS Y2, o2; \
+	VMOVUPS Y3, o3
+
+// YROW7 is YCOMP storing the first seven tiles' 28 floats to o0, o1, o2
+// (eight each) and o3 (four); YROW7R adds the same floats of r0 … r3 first.
+#define YROW7(o0, o1, o2, o3) \
+	YCOMP; \
+	VMOVUPS Y0, o0; \
+	VMOVUPS Y1, o1; \
+	VMOVUPS Y2, o2; \
+	VMOVUPS X3, o3
+
+#define YROW7R(o0, o1, o2, o3, r0, r1, r2, r3) \
+	YCOMP; \
+	VADDPS  r0, Y0, Y0; \
+	VADDPS  r1, Y1, Y1; \
+	VADDPS  r2, Y2, Y2; \
+	VADDPS  r3, X3, X3; \
+	VMOVUPS Y0, o0; \
+	VMOVUPS Y1, o1; \
+	VMOVUPS Y2, o2; \
+	VMOVUPS X3, o3
+
+// The four rows of a = Aᵀ·M for the registers of wg4OutputAVX2.
+// AROW0 is row 0 of a = Aᵀ·M, a = (m0 + (m1 + m2)) + (m3 + m4), to Y0…Y5.
+#define AROW0 \
+	A0((SI), (R10), (R11), (R12), (AX), Y0, Y6); \
+	A0((SI)(R13*1), (R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), Y1, Y6); \
+	A0((SI)(R13*2), (R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), Y2, Y6); \
+	A0((SI)(R14*1), (R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), Y3, Y6); \
+	A0((SI)(R13*4), (R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), Y4, Y6); \
+	A0((SI)(R15*1), (R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), Y5, Y6)
+
+// AROW1 is row 1 of a = Aᵀ·M, a = (m1 − m2) + 2(m3 − m4), to Y0…Y5.
+#define AROW1 \
+	A1((R10), (R11), (R12), (AX), Y0, Y6); \
+	A1((R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), Y1, Y6); \
+	A1((R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), Y2, Y6); \
+	A1((R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), Y3, Y6); \
+	A1((R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), Y4, Y6); \
+	A1((R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), Y5, Y6)
+
+// AROW2 is row 2 of a = Aᵀ·M, a = (m1 + m2) + 4(m3 + m4), to Y0…Y5.
+#define AROW2 \
+	A2((R10), (R11), (R12), (AX), Y0, Y6); \
+	A2((R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), Y1, Y6); \
+	A2((R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), Y2, Y6); \
+	A2((R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), Y3, Y6); \
+	A2((R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), Y4, Y6); \
+	A2((R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), Y5, Y6)
+
+// AROW3 is row 3 of a = Aᵀ·M, a = ((m1 − m2) + 8(m3 − m4)) + m5, to Y0…Y5.
+#define AROW3 \
+	A3((R10), (R11), (R12), (AX), (BX), Y0, Y6); \
+	A3((R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), (BX)(R13*1), Y1, Y6); \
+	A3((R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), (BX)(R13*2), Y2, Y6); \
+	A3((R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), (BX)(R14*1), Y3, Y6); \
+	A3((R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), (BX)(R13*4), Y4, Y6); \
+	A3((R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), (BX)(R15*1), Y5, Y6)
 
 // func wg4OutputAVX2(out *float32, ow int, m *float32, mstride int, bias float32, n int)
 //
@@ -238,39 +299,19 @@ TEXT ·wg4OutputAVX2(SB), NOSPLIT, $0-48
 
 out4Loop:
 	// r = 0: a = (m0 + (m1 + m2)) + (m3 + m4)
-	A0((SI), (R10), (R11), (R12), (AX), Y0, Y6)
-	A0((SI)(R13*1), (R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), Y1, Y6)
-	A0((SI)(R13*2), (R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), Y2, Y6)
-	A0((SI)(R14*1), (R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), Y3, Y6)
-	A0((SI)(R13*4), (R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), Y4, Y6)
-	A0((SI)(R15*1), (R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), Y5, Y6)
+	AROW0
 	YROW((DI), 32(DI), 64(DI), 96(DI))
 
 	// r = 1: a = (m1 − m2) + 2(m3 − m4)
-	A1((R10), (R11), (R12), (AX), Y0, Y6)
-	A1((R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), Y1, Y6)
-	A1((R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), Y2, Y6)
-	A1((R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), Y3, Y6)
-	A1((R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), Y4, Y6)
-	A1((R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), Y5, Y6)
+	AROW1
 	YROW((DI)(R8*1), 32(DI)(R8*1), 64(DI)(R8*1), 96(DI)(R8*1))
 
 	// r = 2: a = (m1 + m2) + 4(m3 + m4)
-	A2((R10), (R11), (R12), (AX), Y0, Y6)
-	A2((R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), Y1, Y6)
-	A2((R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), Y2, Y6)
-	A2((R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), Y3, Y6)
-	A2((R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), Y4, Y6)
-	A2((R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), Y5, Y6)
+	AROW2
 	YROW((DI)(R8*2), 32(DI)(R8*2), 64(DI)(R8*2), 96(DI)(R8*2))
 
 	// r = 3: a = ((m1 − m2) + 8(m3 − m4)) + m5
-	A3((R10), (R11), (R12), (AX), (BX), Y0, Y6)
-	A3((R10)(R13*1), (R11)(R13*1), (R12)(R13*1), (AX)(R13*1), (BX)(R13*1), Y1, Y6)
-	A3((R10)(R13*2), (R11)(R13*2), (R12)(R13*2), (AX)(R13*2), (BX)(R13*2), Y2, Y6)
-	A3((R10)(R14*1), (R11)(R14*1), (R12)(R14*1), (AX)(R14*1), (BX)(R14*1), Y3, Y6)
-	A3((R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), (BX)(R13*4), Y4, Y6)
-	A3((R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), (BX)(R15*1), Y5, Y6)
+	AROW3
 	YROW((DI)(R9*1), 32(DI)(R9*1), 64(DI)(R9*1), 96(DI)(R9*1))
 
 	ADDQ $32, SI
@@ -633,4 +674,83 @@ block4Row:
 	JNZ        block4Row
 
 block4Done:
+	RET
+
+// func wg4Output7AVX2(out *float32, ow int, m *float32, mstride int, bias float32, res *float32, n int)
+//
+// The output transform of n tile rows of seven tiles of 28-column planes
+// (one vector of eight tiles each, the eighth not stored), written straight
+// to the plane: tile row i's four output rows at out + (4i + r)·ow, the
+// bias added, and res's values at the same offsets added when res is not
+// nil. Tile row i reads M's columns 8i … 8i+7 in wg4OutputAVX2's registers.
+TEXT ·wg4Output7AVX2(SB), NOSPLIT, $0-56
+	MOVQ         out+0(FP), DI
+	MOVQ         ow+8(FP), R8
+	SHLQ         $2, R8               // bytes between output rows
+	LEAQ         (R8)(R8*2), R9       // 3 rows
+	MOVQ         m+16(FP), SI         // ξ = 0
+	MOVQ         mstride+24(FP), R13
+	SHLQ         $2, R13              // bytes between ξ planes
+	LEAQ         (R13)(R13*2), R14    // 3 planes
+	LEAQ         (R13)(R13*4), R15    // 5 planes
+	VBROADCASTSS bias+32(FP), Y15
+	MOVQ         res+40(FP), DX
+	MOVQ         n+48(FP), CX
+	TESTQ        CX, CX
+	JZ           out7Done
+	LEAQ         (SI)(R14*2), R10     // ξ = 6
+	LEAQ         (R10)(R14*2), R11    // ξ = 12
+	LEAQ         (R11)(R14*2), R12    // ξ = 18
+	LEAQ         (R12)(R14*2), AX     // ξ = 24
+	LEAQ         (AX)(R14*2), BX      // ξ = 30
+	VBROADCASTSS wg4c<>+0(SB), Y12
+	VBROADCASTSS wg4c<>+4(SB), Y13
+	VBROADCASTSS wg4c<>+8(SB), Y14
+	TESTQ        DX, DX
+	JNZ          out7ResLoop
+
+out7Loop:
+	AROW0
+	YROW7((DI), 32(DI), 64(DI), 96(DI))
+	AROW1
+	YROW7((DI)(R8*1), 32(DI)(R8*1), 64(DI)(R8*1), 96(DI)(R8*1))
+	AROW2
+	YROW7((DI)(R8*2), 32(DI)(R8*2), 64(DI)(R8*2), 96(DI)(R8*2))
+	AROW3
+	YROW7((DI)(R9*1), 32(DI)(R9*1), 64(DI)(R9*1), 96(DI)(R9*1))
+	ADDQ $32, SI
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $32, AX
+	ADDQ $32, BX
+	LEAQ (DI)(R8*4), DI
+	DECQ CX
+	JNZ  out7Loop
+	JMP  out7End
+
+out7ResLoop:
+	AROW0
+	YROW7R((DI), 32(DI), 64(DI), 96(DI), (DX), 32(DX), 64(DX), 96(DX))
+	AROW1
+	YROW7R((DI)(R8*1), 32(DI)(R8*1), 64(DI)(R8*1), 96(DI)(R8*1), (DX)(R8*1), 32(DX)(R8*1), 64(DX)(R8*1), 96(DX)(R8*1))
+	AROW2
+	YROW7R((DI)(R8*2), 32(DI)(R8*2), 64(DI)(R8*2), 96(DI)(R8*2), (DX)(R8*2), 32(DX)(R8*2), 64(DX)(R8*2), 96(DX)(R8*2))
+	AROW3
+	YROW7R((DI)(R9*1), 32(DI)(R9*1), 64(DI)(R9*1), 96(DI)(R9*1), (DX)(R9*1), 32(DX)(R9*1), 64(DX)(R9*1), 96(DX)(R9*1))
+	ADDQ $32, SI
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $32, AX
+	ADDQ $32, BX
+	LEAQ (DI)(R8*4), DI
+	LEAQ (DX)(R8*4), DX
+	DECQ CX
+	JNZ  out7ResLoop
+
+out7End:
+	VZEROUPPER
+
+out7Done:
 	RET

@@ -10,6 +10,10 @@ func wg4OutputRow(out []float32, ow int, m []float32, mstride int, bias float32,
 	wg4OutputRowGo(out, ow, m, mstride, bias, n)
 }
 
+func wg4Output7(out []float32, ow int, m []float32, mstride int, bias float32, res []float32, n int) {
+	wg4Output7Go(out, ow, m, mstride, bias, res, n)
+}
+
 func wg4Split(ph []float32, rs, we int, x []float32, W, H int) {
 	wg4SplitGo(ph, rs, we, x, W, H)
 }
