@@ -237,10 +237,12 @@ func packedGEMM(g sgemmer, Cin int) (packedSgemmer, bool) {
 	return pg, ok && Cin <= gemm.MaxPackedDepth
 }
 
-// packedSgemmer is a GEMM that reads B in gemm's packed form
+// packedSgemmer is a GEMM that reads B, and A, in gemm's packed forms
 // (gemm.Implementation); winograd4Conv uses it when the backend's has it.
 type packedSgemmer interface {
 	SgemmPackedB(tA blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, bp []float32, beta float32, c []float32, ldc int)
+	PackA(dst []float32, tA blas.Transpose, m, k int, a []float32, lda int)
+	SgemmPackedAB(m, n, k int, alpha float32, ap, bp []float32, beta float32, c []float32, ldc int)
 }
 
 // wg4SplitGo writes the H rows of the plane x (W values each) to the
@@ -430,8 +432,10 @@ func wg4A(x0, x1, x2, x3, x4, x5 float32) [4]float32 {
 // into y [B][Cout][H][W], adding bias (may be nil) and res (may be nil;
 // shaped like y). v and m are scratch of 36·Cin·T and 36·Cout·T floats
 // (36·Cin·packedCols(T) for v when r's GEMM takes packed operands and Cin
-// is at most gemm.MaxPackedDepth), tmp of winograd4Tmp(H, W).
-func winograd4Conv(r runner, y, x, u, bias, res []float32, s0, n, Cin, Cout, H, W int, v, m, tmp []float32) {
+// is at most gemm.MaxPackedDepth), tmp of winograd4Tmp(H, W). In that case
+// up holds the 36 planes of u in gemm's packed form (winograd4PackWeights),
+// packed once for all the chunks of a batch.
+func winograd4Conv(r runner, y, x, u, up, bias, res []float32, s0, n, Cin, Cout, H, W int, v, m, tmp []float32) {
 	k, _ := winograd4Side(W)
 	th, tw, _, _ := winograd4Geom(H, W)
 	groups := (n + k - 1) / k
@@ -443,6 +447,7 @@ func winograd4Conv(r runner, y, x, u, bias, res []float32, s0, n, Cin, Cout, H, 
 		rs = res[s0*Cout*H*W:][:n*Cout*H*W]
 	}
 	pg, packed := packedGEMM(r.gemm, Cin)
+	packed = packed && up != nil
 	if r.par {
 		r.loop(groups*Cin, grainFor(k*H*W*8), func(lo, hi int) {
 			winograd4Input(v, xs, make([]float32, winograd4Tmp(H, W)), lo, hi, n, Cin, H, W, T, packed)
@@ -455,7 +460,7 @@ func winograd4Conv(r runner, y, x, u, bias, res []float32, s0, n, Cin, Cout, H, 
 			r.gemm.Sgemm(blas.NoTrans, blas.NoTrans, Cout, T, Cin, 1, u[xi*Cout*Cin:], Cin, v[xi*Cin*T:], T, 0, m[xi*Cout*T:], T)
 		}
 	} else {
-		Tp := packedCols(T)
+		Tp, la := packedCols(T), gemm.PackedALen(Cout, Cin)
 		for xi := 0; xi < 36; xi++ {
 			vx := v[xi*Cin*Tp:][:Cin*Tp]
 			if T < Tp {
@@ -464,7 +469,7 @@ func winograd4Conv(r runner, y, x, u, bias, res []float32, s0, n, Cin, Cout, H, 
 					clear(vx[gemm.PackedBIndex(Cin, c, T):][:Tp-T])
 				}
 			}
-			pg.SgemmPackedB(blas.NoTrans, Cout, T, Cin, 1, u[xi*Cout*Cin:], Cin, vx, 0, m[xi*Cout*T:], T)
+			pg.SgemmPackedAB(Cout, T, Cin, 1, up[xi*la:], vx, 0, m[xi*Cout*T:], T)
 		}
 	}
 	if r.par {
@@ -493,13 +498,28 @@ func (c *cpuBackend) winograd4(y, x, u, bias, res []float32, B, Cin, Cout, H, W 
 	if _, ok := packedGEMM(c.gemm, Cin); ok && tiles%16 != 0 {
 		pad = 36 * Cin * 8
 	}
+	var up []float32
+	if pg, ok := packedGEMM(c.gemm, Cin); ok {
+		up = c.pool.get(36 * gemm.PackedALen(Cout, Cin))
+		defer c.pool.put(up)
+		winograd4PackWeights(pg, up, u, Cin, Cout)
+	}
 	c.chunked(groups, 36*Cin*tiles+pad+tmp, 36*Cout*tiles, minG, nil, func(r runner, g0, ng int, a, b, _ []float32) {
 		T := ng * tiles
 		s0 := g0 * k
 		vn := 36 * Cin * T
-		if _, ok := packedGEMM(r.gemm, Cin); ok {
+		if _, ok := packedGEMM(r.gemm, Cin); ok && up != nil {
 			vn = 36 * Cin * packedCols(T)
 		}
-		winograd4Conv(r, y, x, u, bias, res, s0, min(ng*k, B-s0), Cin, Cout, H, W, a[:vn], b[:36*Cout*T], a[vn:][:tmp])
+		winograd4Conv(r, y, x, u, up, bias, res, s0, min(ng*k, B-s0), Cin, Cout, H, W, a[:vn], b[:36*Cout*T], a[vn:][:tmp])
 	})
+}
+
+// winograd4PackWeights writes the 36 planes U_ξ [Cout][Cin] of u to up in
+// gemm's packed form of A, gemm.PackedALen(Cout, Cin) values a plane.
+func winograd4PackWeights(pg packedSgemmer, up, u []float32, Cin, Cout int) {
+	la := gemm.PackedALen(Cout, Cin)
+	for xi := range 36 {
+		pg.PackA(up[xi*la:][:la], blas.NoTrans, Cout, Cin, u[xi*Cout*Cin:], Cin)
+	}
 }

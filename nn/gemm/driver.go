@@ -11,6 +11,7 @@ import (
 type product struct {
 	aTrans, bTrans bool
 	bPacked        bool // b is already in packed panels (SgemmPackedB; k ≤ kc)
+	aPacked        bool // so is a (SgemmPackedAB; with bPacked)
 	m, n, k        int
 	alpha          float32
 	a              []float32
@@ -74,6 +75,9 @@ type job struct {
 	// multiple of nr or mr).
 	chunks, width int
 	shared        *buffer
+	// callers is the buffer header of a shared operand the caller packed
+	// (SgemmPackedAB), kept in the job so that it is not allocated.
+	callers buffer
 
 	nextPiece, nextChunk atomic.Int64
 	packed, finished     latch
@@ -115,6 +119,7 @@ func (j *job) release() {
 	if j.refs.Add(-1) == 0 {
 		j.product = product{}
 		j.shared = nil
+		j.callers = buffer{}
 		freeJobs.put(j)
 	}
 }
@@ -143,7 +148,7 @@ func (p *product) run(threads int) {
 			shareA = true
 		}
 	}
-	if p.m > 1 {
+	if p.m > 1 && !p.aPacked {
 		pad := nPanels * nr
 		if shareA {
 			pad = mPanels * mr
@@ -175,6 +180,9 @@ func (p *product) run(threads int) {
 		j.pad = mPanels * mr
 		j.split = mcMax
 		j.pieces = kBlocks * ((p.m + mcMax - 1) / mcMax)
+		if p.aPacked {
+			j.pieces = 0 // the shared operand is the caller's
+		}
 		per = chunkPanels(nPanels, threads, ncMax/nr, p.n)
 		j.width = per * nr
 		j.chunks = (nPanels + per - 1) / per
@@ -186,14 +194,21 @@ func (p *product) run(threads int) {
 		j.width = per * mr
 		j.chunks = (mPanels + per - 1) / per
 	}
-	j.shared = getBuffer(j.pad * p.k)
+	if p.aPacked {
+		j.callers.data = p.a
+		j.shared = &j.callers
+	} else {
+		j.shared = getBuffer(j.pad * p.k)
+	}
 	j.packed.init(j.pieces)
 	j.finished.init(j.chunks)
 
 	goHelpers(min(threads, j.chunks)-1, j)
 	j.work()
 	j.finished.wait()
-	putBuffer(j.shared)
+	if !p.aPacked {
+		putBuffer(j.shared)
+	}
 	j.release()
 }
 

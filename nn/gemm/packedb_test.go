@@ -47,9 +47,18 @@ func TestSgemmPackedB(t *testing.T) {
 					ldc := d.n + 2
 					want := fill(d.m * ldc)
 					got := slices.Clone(want)
+					gotAB := slices.Clone(want)
 					impl := Implementation{Threads: threads}
 					impl.Sgemm(tA, blas.NoTrans, d.m, d.n, d.k, 0.5, a, lda, b, d.n, beta, want, ldc)
 					impl.SgemmPackedB(tA, d.m, d.n, d.k, 0.5, a, lda, bp, beta, got, ldc)
+					// A packed once by PackA gives SgemmPackedB's C bit
+					// for bit, single rows included.
+					ap := fill(PackedALen(d.m, d.k)) // PackA must write every value
+					impl.PackA(ap, tA, d.m, d.k, a, lda)
+					impl.SgemmPackedAB(d.m, d.n, d.k, 0.5, ap, bp, beta, gotAB, ldc)
+					if !slices.Equal(gotAB, got) {
+						t.Errorf("%s: SgemmPackedAB differs from SgemmPackedB", name)
+					}
 					if d.m == 1 {
 						for i := range got {
 							if diff := math.Abs(float64(got[i] - want[i])); diff > 1e-5*(1+math.Abs(float64(want[i]))) {
@@ -80,6 +89,16 @@ func TestSgemmPackedBPanics(t *testing.T) {
 		},
 		"negative m": func() {
 			impl.SgemmPackedB(blas.NoTrans, -1, 1, 1, 1, nil, 1, nil, 0, nil, 1)
+		},
+		"PackA, k > MaxPackedDepth": func() {
+			k := MaxPackedDepth + 1
+			impl.PackA(make([]float32, PackedALen(1, k)), blas.NoTrans, 1, k, make([]float32, k), k)
+		},
+		"PackA, short destination": func() {
+			impl.PackA(make([]float32, 17), blas.NoTrans, 2, 3, make([]float32, 6), 3)
+		},
+		"SgemmPackedAB, short A": func() {
+			impl.SgemmPackedAB(7, 16, 3, 1, make([]float32, PackedALen(6, 3)), make([]float32, PackedBLen(3, 16)), 0, make([]float32, 7*16), 16)
 		},
 	} {
 		func() {
