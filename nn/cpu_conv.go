@@ -611,6 +611,15 @@ func (c *cpuBackend) Conv2dBackward(dx, dw, db, dy, x, w *Tensor, stride, pad in
 	if dw == nil && dx == nil {
 		return
 	}
+	// Where the forward pass runs F(4×4, 3×3), so does the weight gradient
+	// (cpu_winograd4_grad.go).
+	if dw != nil && convAlgorithm(&g, Cout, B) == convWinograd4 {
+		c.winograd4WeightGrad(dw.Data, x.Data, dy.Data, B, Cin, Cout, H, W)
+		dw = nil
+		if dx == nil {
+			return
+		}
+	}
 	// The input gradient of a same-size 3×3 convolution is the same-size
 	// 3×3 convolution of dy with the kernels rotated by 180° and the
 	// channel roles swapped: Cout channels in, Cin out.

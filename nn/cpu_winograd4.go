@@ -181,7 +181,6 @@ func winograd4Tmp(H, W int) int {
 // C rows of T columns; each V[ξ] then takes C·Tp values, Tp = T rounded up
 // to 16), so that the products read it as it is.
 func winograd4Input(v, x, ph []float32, lo, hi, n, C, H, W, T int, packed bool) {
-	k, S := winograd4Side(W)
 	th, tw, we, rs := winograd4Geom(H, W)
 	ph = ph[:(4*th+2)*rs]
 	clear(ph) // borders and gaps stay zero: only the planes are written below
@@ -191,23 +190,7 @@ func winograd4Input(v, x, ph []float32, lo, hi, n, C, H, W, T int, packed bool) 
 	}
 	for p := lo; p < hi; p++ {
 		g, c := p/C, p%C
-		for j := range k {
-			s := g*k + j
-			off := j * S / 4 // plane j's padded column 1 + jS is phase 1 at off
-			if s >= n {
-				// A short last group: zeros, not the previous
-				// plane's values.
-				for r := 0; r < H; r++ {
-					pr := ph[(r+1)*rs:][:rs]
-					clear(pr[off+1:][:W/4])
-					clear(pr[we+off:][:(W+3)/4])
-					clear(pr[2*we+off:][:(W+2)/4])
-					clear(pr[3*we+off:][:(W+1)/4])
-				}
-				continue
-			}
-			wg4Split(ph[rs+off:], rs, we, x[(s*C+c)*H*W:][:H*W], W, H)
-		}
+		winograd4SplitGroup(ph, x, g, c, n, C, H, W)
 		if !packed {
 			base := c*T + g*th*tw
 			for ty := 0; ty < th; ty++ {
@@ -223,6 +206,32 @@ func winograd4Input(v, x, ph []float32, lo, hi, n, C, H, W, T int, packed bool) 
 				wg4InputRow(v[gemm.PackedBIndex(C, c, t0):], stride, ph[4*ty*rs+tx:], rs, we, 8)
 			}
 		}
+	}
+}
+
+// winograd4SplitGroup writes the planes of group g, channel c of x
+// [n][C][H][W] (samples g·k … g·k+k−1, k = winograd4Side(W)) into the
+// phase buffer ph (winograd4Input's layout), zeros for samples past n. ph's
+// borders and gaps must be zero; they stay so.
+func winograd4SplitGroup(ph, x []float32, g, c, n, C, H, W int) {
+	k, S := winograd4Side(W)
+	_, _, we, rs := winograd4Geom(H, W)
+	for j := range k {
+		s := g*k + j
+		off := j * S / 4 // plane j's padded column 1 + jS is phase 1 at off
+		if s >= n {
+			// A short last group: zeros, not the previous plane's
+			// values.
+			for r := 0; r < H; r++ {
+				pr := ph[(r+1)*rs:][:rs]
+				clear(pr[off+1:][:W/4])
+				clear(pr[we+off:][:(W+3)/4])
+				clear(pr[2*we+off:][:(W+2)/4])
+				clear(pr[3*we+off:][:(W+1)/4])
+			}
+			continue
+		}
+		wg4Split(ph[rs+off:], rs, we, x[(s*C+c)*H*W:][:H*W], W, H)
 	}
 }
 

@@ -180,6 +180,18 @@ func TestWinograd4Rows(t *testing.T) {
 				t.Fatalf("input n=%d: v[%d] = %g (asm), %g (Go)", n, i, v1[i], v2[i])
 			}
 		}
+		g1 := make([]float32, 35*vstride+n)
+		g2 := make([]float32, len(g1))
+		setAsm(true)
+		wg4GradOutRow(g1, vstride, src, rs, we, n)
+		setAsm(false)
+		wg4GradOutRow(g2, vstride, src, rs, we, n)
+		setAsm(old)
+		for i := range g1 {
+			if g1[i] != g2[i] {
+				t.Fatalf("output gradient n=%d: m[%d] = %g (asm), %g (Go)", n, i, g1[i], g2[i])
+			}
+		}
 		m := make([]float32, 35*vstride+n)
 		for i := range m {
 			m[i] = float32(rng.NormFloat64())
@@ -328,6 +340,57 @@ func TestConv2dForwardAdd(t *testing.T) {
 				if !slices.Equal(got.ToHost(), want.ToHost()) {
 					t.Errorf("%+v: ForwardAdd differs from Forward and Add", s)
 				}
+			}
+		})
+	})
+}
+
+// TestWinograd4WeightGrad: the weight gradient by F(4×4, 3×3) against the
+// float64 sums over the batch, on TestWinograd4's shapes (1 to 8 planes side
+// by side, short groups, heights not a multiple of 4), added to what dw
+// held.
+func TestWinograd4WeightGrad(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, bk Backend) {
+		c, ok := bk.(*cpuBackend)
+		if !ok {
+			t.Skip("the Winograd path is the CPU backend's")
+		}
+		withColsBudget(t, func(t *testing.T) {
+			for _, s := range []struct{ B, Cin, Cout, H, W int }{
+				{3, 3, 2, 7, 7}, {5, 2, 3, 14, 14}, {2, 2, 2, 28, 28}, {9, 2, 2, 5, 5},
+				{9, 1, 2, 3, 3}, {3, 2, 2, 9, 9}, {1, 2, 2, 6, 7}, {2, 3, 2, 4, 6},
+				{2, 2, 3, 13, 10}, {2, 2, 2, 5, 16}, {1, 2, 3, 4, 33},
+			} {
+				t.Run(fmt.Sprintf("%+v", s), func(t *testing.T) {
+					rng := newRand(24)
+					x := randTensor(rng, 1, s.B, s.Cin, s.H, s.W)
+					dy := randTensor(rng, 1, s.B, s.Cout, s.H, s.W)
+					dw := randTensor(rng, 1, s.Cout, s.Cin, 3, 3)
+					want := f64(dw.Data)
+					for b := range s.B {
+						for o := range s.Cout {
+							for i := range s.Cin {
+								for kr := range 3 {
+									for kc := range 3 {
+										var sum float64
+										for yy := range s.H {
+											for xx := range s.W {
+												r, q := yy+kr-1, xx+kc-1
+												if r < 0 || r >= s.H || q < 0 || q >= s.W {
+													continue
+												}
+												sum += float64(dy.Data[((b*s.Cout+o)*s.H+yy)*s.W+xx]) * float64(x.Data[((b*s.Cin+i)*s.H+r)*s.W+q])
+											}
+										}
+										want[((o*s.Cin+i)*3+kr)*3+kc] += sum
+									}
+								}
+							}
+						}
+					}
+					c.winograd4WeightGrad(dw.Data, x.Data, dy.Data, s.B, s.Cin, s.Cout, s.H, s.W)
+					checkClose(t, "dw", dw.Data, want, wino4Tol)
+				})
 			}
 		})
 	})

@@ -32,6 +32,21 @@ func wg4OutputRow(out []float32, ow int, m []float32, mstride int, bias float32,
 }
 
 //go:noescape
+func wg4GradOutAVX2(m *float32, mstride int, src *float32, rs, we, n int)
+
+// wg4GradOutRow checks the last plane of m and the last row and phase of
+// src the assembly touches.
+func wg4GradOutRow(m []float32, mstride int, src []float32, rs, we, n int) {
+	if !useAVX2 || n%8 != 0 || n == 0 {
+		wg4GradOutRowGo(m, mstride, src, rs, we, n)
+		return
+	}
+	_ = m[35*mstride+n-1]
+	_ = src[3*rs+3*we+n-1] // the last row's phase 3, past p0[n] at n
+	wg4GradOutAVX2(&m[0], mstride, &src[0], rs, we, n)
+}
+
+//go:noescape
 func wg4Output7AVX2(out *float32, ow int, m *float32, mstride int, bias float32, res *float32, n int)
 
 // wg4Output7 checks the last row of out and res and the last column of M

@@ -754,3 +754,137 @@ out7End:
 
 out7Done:
 	RET
+
+// The rows of A (wg4AT) over the four rows of an output-gradient tile
+// column, m0 … m3 in memory, d = row·m with t a temporary; Y14 = 2, Y15 = 4.
+#define G0(m0, d) \
+	VMOVUPS m0, d
+
+#define G1(m0, m1, m2, m3, d, t) \
+	VMOVUPS m0, d; VADDPS m2, d, d; \
+	VMOVUPS m1, t; VADDPS m3, t, t; VADDPS t, d, d
+
+#define G2(m0, m1, m2, m3, d, t) \
+	VMOVUPS m0, d; VADDPS m2, d, d; \
+	VMOVUPS m1, t; VADDPS m3, t, t; VSUBPS t, d, d
+
+#define G3(m0, m1, m2, m3, d, t) \
+	VMOVUPS m2, d; VMULPS Y15, d, d; VADDPS m0, d, d; \
+	VMOVUPS m3, t; VMULPS Y15, t, t; VADDPS m1, t, t; VMULPS Y14, t, t; \
+	VADDPS t, d, d
+
+#define G4(m0, m1, m2, m3, d, t) \
+	VMOVUPS m2, d; VMULPS Y15, d, d; VADDPS m0, d, d; \
+	VMOVUPS m3, t; VMULPS Y15, t, t; VADDPS m1, t, t; VMULPS Y14, t, t; \
+	VSUBPS t, d, d
+
+#define G5(m3, d) \
+	VMOVUPS m3, d
+
+// MROW applies A to the row t_i = Y0…Y3 of A·dY (M_i = t_i·Aᵀ) and stores
+// it to the six planes ξ = 6i … 6i+5 at R15, then moves R15 to ξ = 6i+6.
+#define MROW \
+	VADDPS  Y2, Y0, Y4; \
+	VADDPS  Y3, Y1, Y5; \
+	VADDPS  Y5, Y4, Y6; \
+	VSUBPS  Y5, Y4, Y7; \
+	VMULPS  Y15, Y2, Y4; \
+	VADDPS  Y0, Y4, Y4; \
+	VMULPS  Y15, Y3, Y5; \
+	VADDPS  Y1, Y5, Y5; \
+	VMULPS  Y14, Y5, Y5; \
+	VADDPS  Y5, Y4, Y8; \
+	VSUBPS  Y5, Y4, Y9; \
+	VMOVUPS Y0, (R15); \
+	VMOVUPS Y6, (R15)(R13*1); \
+	VMOVUPS Y7, (R15)(R13*2); \
+	VMOVUPS Y8, (R15)(R14*1); \
+	VMOVUPS Y9, (R15)(R13*4); \
+	VMOVUPS Y3, (R15)(R8*1); \
+	ADDQ    R14, R15; \
+	ADDQ    R14, R15
+
+// func wg4GradOutAVX2(m *float32, mstride int, src *float32, rs, we, n int)
+//
+// M = A·dY·Aᵀ for eight output-gradient tiles a vector (wg4GradOutRowGo).
+// The tiles' rows 0…3 are SI, R10, R11, R12; in each, column c of the
+// eight tiles is p1, p2, p3 at we, 2we, 3we and p0 one tile on:
+// (R)(R9*1), (R)(R9*2), (R)(DX*1), 4(R). Row i of t = A·dY goes to Y0…Y3
+// (one register a column), then MROW.
+TEXT ·wg4GradOutAVX2(SB), NOSPLIT, $0-48
+	MOVQ         m+0(FP), DI
+	MOVQ         mstride+8(FP), R13
+	SHLQ         $2, R13              // bytes between ξ planes
+	LEAQ         (R13)(R13*2), R14    // 3 planes
+	LEAQ         (R13)(R13*4), R8     // 5 planes
+	MOVQ         src+16(FP), SI       // row 0
+	MOVQ         rs+24(FP), AX
+	SHLQ         $2, AX               // bytes between rows
+	MOVQ         we+32(FP), R9
+	SHLQ         $2, R9               // bytes between phases
+	LEAQ         (R9)(R9*2), DX       // 3 phases
+	MOVQ         n+40(FP), CX
+	SHRQ         $3, CX
+	JZ           gradDone
+	LEAQ         (SI)(AX*1), R10      // row 1
+	LEAQ         (R10)(AX*1), R11     // row 2
+	LEAQ         (R11)(AX*1), R12     // row 3
+	VBROADCASTSS wg4c<>+0(SB), Y14
+	VBROADCASTSS wg4c<>+4(SB), Y15
+
+gradLoop:
+	MOVQ DI, R15
+
+	// i = 0: t = d0
+	G0((SI)(R9*1), Y0)
+	G0((SI)(R9*2), Y1)
+	G0((SI)(DX*1), Y2)
+	G0(4(SI), Y3)
+	MROW
+
+	// i = 1: t = (d0 + d2) + (d1 + d3)
+	G1((SI)(R9*1), (R10)(R9*1), (R11)(R9*1), (R12)(R9*1), Y0, Y10)
+	G1((SI)(R9*2), (R10)(R9*2), (R11)(R9*2), (R12)(R9*2), Y1, Y10)
+	G1((SI)(DX*1), (R10)(DX*1), (R11)(DX*1), (R12)(DX*1), Y2, Y10)
+	G1(4(SI), 4(R10), 4(R11), 4(R12), Y3, Y10)
+	MROW
+
+	// i = 2: t = (d0 + d2) − (d1 + d3)
+	G2((SI)(R9*1), (R10)(R9*1), (R11)(R9*1), (R12)(R9*1), Y0, Y10)
+	G2((SI)(R9*2), (R10)(R9*2), (R11)(R9*2), (R12)(R9*2), Y1, Y10)
+	G2((SI)(DX*1), (R10)(DX*1), (R11)(DX*1), (R12)(DX*1), Y2, Y10)
+	G2(4(SI), 4(R10), 4(R11), 4(R12), Y3, Y10)
+	MROW
+
+	// i = 3: t = (d0 + 4d2) + 2(d1 + 4d3)
+	G3((SI)(R9*1), (R10)(R9*1), (R11)(R9*1), (R12)(R9*1), Y0, Y10)
+	G3((SI)(R9*2), (R10)(R9*2), (R11)(R9*2), (R12)(R9*2), Y1, Y10)
+	G3((SI)(DX*1), (R10)(DX*1), (R11)(DX*1), (R12)(DX*1), Y2, Y10)
+	G3(4(SI), 4(R10), 4(R11), 4(R12), Y3, Y10)
+	MROW
+
+	// i = 4: t = (d0 + 4d2) − 2(d1 + 4d3)
+	G4((SI)(R9*1), (R10)(R9*1), (R11)(R9*1), (R12)(R9*1), Y0, Y10)
+	G4((SI)(R9*2), (R10)(R9*2), (R11)(R9*2), (R12)(R9*2), Y1, Y10)
+	G4((SI)(DX*1), (R10)(DX*1), (R11)(DX*1), (R12)(DX*1), Y2, Y10)
+	G4(4(SI), 4(R10), 4(R11), 4(R12), Y3, Y10)
+	MROW
+
+	// i = 5: t = d3
+	G5((R12)(R9*1), Y0)
+	G5((R12)(R9*2), Y1)
+	G5((R12)(DX*1), Y2)
+	G5(4(R12), Y3)
+	MROW
+
+	ADDQ $32, SI
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  gradLoop
+	VZEROUPPER
+
+gradDone:
+	RET

@@ -28,3 +28,7 @@ func wg4CopyAddRows(dst, x []float32, xs int, r []float32, W, H int) {
 
 // wg4SplitBlock: the portable split writes the plane's columns only.
 func wg4SplitBlock(W int) int { return 0 }
+
+func wg4GradOutRow(m []float32, mstride int, src []float32, rs, we, n int) {
+	wg4GradOutRowGo(m, mstride, src, rs, we, n)
+}
