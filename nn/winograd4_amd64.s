@@ -14,6 +14,16 @@ DATA wg4c<>+4(SB)/4, $0x40800000
 DATA wg4c<>+8(SB)/4, $0x41000000
 GLOBL wg4c<>(SB), RODATA|NOPTR, $12
 
+// NEXTM moves the six pointers SI, R10, R11, R12, AX, BX (rows of the
+// phase buffer, or planes of M) one vector of eight tiles on.
+#define NEXTM \
+	ADDQ $32, SI; \
+	ADDQ $32, R10; \
+	ADDQ $32, R11; \
+	ADDQ $32, R12; \
+	ADDQ $32, AX; \
+	ADDQ $32, BX
+
 // The rows of Bᵀ (wg4B), d = row·x with t a temporary; Y14 = 2, Y15 = 4.
 // An operand x may be a register or memory.
 #define B0(x0, x2, x4, d, t) \
@@ -145,12 +155,7 @@ in4Loop:
 	B5(4(R10)(R9*1), 4(R12)(R9*1), 4(BX)(R9*1), Y5, Y6)
 	VROW
 
-	ADDQ $32, SI
-	ADDQ $32, R10
-	ADDQ $32, R11
-	ADDQ $32, R12
-	ADDQ $32, AX
-	ADDQ $32, BX
+	NEXTM
 	ADDQ $32, DI
 	DECQ CX
 	JNZ  in4Loop
@@ -268,6 +273,18 @@ in4Done:
 	A3((R10)(R13*4), (R11)(R13*4), (R12)(R13*4), (AX)(R13*4), (BX)(R13*4), Y4, Y6); \
 	A3((R10)(R15*1), (R11)(R15*1), (R12)(R15*1), (AX)(R15*1), (BX)(R15*1), Y5, Y6)
 
+// OUTPLANES points R10 … BX at the planes ξ = 6, 12, …, 30 of M and sets
+// the constants Y12 = 2, Y13 = 4, Y14 = 8.
+#define OUTPLANES \
+	LEAQ         (SI)(R14*2), R10; \
+	LEAQ         (R10)(R14*2), R11; \
+	LEAQ         (R11)(R14*2), R12; \
+	LEAQ         (R12)(R14*2), AX; \
+	LEAQ         (AX)(R14*2), BX; \
+	VBROADCASTSS wg4c<>+0(SB), Y12; \
+	VBROADCASTSS wg4c<>+4(SB), Y13; \
+	VBROADCASTSS wg4c<>+8(SB), Y14
+
 // func wg4OutputAVX2(out *float32, ow int, m *float32, mstride int, bias float32, n int)
 //
 // The rows i = 0…5 of M are SI, R10, R11, R12, AX, BX (planes ξ = 6i); in
@@ -275,27 +292,27 @@ in4Done:
 // (R)(R13*4), (R)(R15*1). Row r of a = Aᵀ·M goes to Y0…Y5, then YROW writes
 // output row r.
 TEXT ·wg4OutputAVX2(SB), NOSPLIT, $0-48
-	MOVQ         out+0(FP), DI
-	MOVQ         ow+8(FP), R8
-	SHLQ         $2, R8               // bytes between output rows
-	LEAQ         (R8)(R8*2), R9       // 3 rows
-	MOVQ         m+16(FP), SI         // ξ = 0
-	MOVQ         mstride+24(FP), R13
-	SHLQ         $2, R13              // bytes between ξ planes
-	LEAQ         (R13)(R13*2), R14    // 3 planes
-	LEAQ         (R13)(R13*4), R15    // 5 planes
+
+// OUTARGS loads the arguments the output transforms share, out, ow, m,
+// mstride and bias, at the same offsets in both (defined here, inside
+// wg4OutputAVX2, for vet's check of the argument names).
+#define OUTARGS \
+	MOVQ         out+0(FP), DI; \
+	MOVQ         ow+8(FP), R8; \
+	SHLQ         $2, R8; \
+	LEAQ         (R8)(R8*2), R9; \
+	MOVQ         m+16(FP), SI; \
+	MOVQ         mstride+24(FP), R13; \
+	SHLQ         $2, R13; \
+	LEAQ         (R13)(R13*2), R14; \
+	LEAQ         (R13)(R13*4), R15; \
 	VBROADCASTSS bias+32(FP), Y15
+
+	OUTARGS
 	MOVQ         n+40(FP), CX
 	SHRQ         $3, CX
 	JZ           out4Done
-	LEAQ         (SI)(R14*2), R10     // ξ = 6
-	LEAQ         (R10)(R14*2), R11    // ξ = 12
-	LEAQ         (R11)(R14*2), R12    // ξ = 18
-	LEAQ         (R12)(R14*2), AX     // ξ = 24
-	LEAQ         (AX)(R14*2), BX      // ξ = 30
-	VBROADCASTSS wg4c<>+0(SB), Y12
-	VBROADCASTSS wg4c<>+4(SB), Y13
-	VBROADCASTSS wg4c<>+8(SB), Y14
+	OUTPLANES
 
 out4Loop:
 	// r = 0: a = (m0 + (m1 + m2)) + (m3 + m4)
@@ -314,12 +331,7 @@ out4Loop:
 	AROW3
 	YROW((DI)(R9*1), 32(DI)(R9*1), 64(DI)(R9*1), 96(DI)(R9*1))
 
-	ADDQ $32, SI
-	ADDQ $32, R10
-	ADDQ $32, R11
-	ADDQ $32, R12
-	ADDQ $32, AX
-	ADDQ $32, BX
+	NEXTM
 	ADDQ $128, DI
 	DECQ CX
 	JNZ  out4Loop
@@ -684,28 +696,12 @@ block4Done:
 // bias added, and res's values at the same offsets added when res is not
 // nil. Tile row i reads M's columns 8i … 8i+7 in wg4OutputAVX2's registers.
 TEXT ·wg4Output7AVX2(SB), NOSPLIT, $0-56
-	MOVQ         out+0(FP), DI
-	MOVQ         ow+8(FP), R8
-	SHLQ         $2, R8               // bytes between output rows
-	LEAQ         (R8)(R8*2), R9       // 3 rows
-	MOVQ         m+16(FP), SI         // ξ = 0
-	MOVQ         mstride+24(FP), R13
-	SHLQ         $2, R13              // bytes between ξ planes
-	LEAQ         (R13)(R13*2), R14    // 3 planes
-	LEAQ         (R13)(R13*4), R15    // 5 planes
-	VBROADCASTSS bias+32(FP), Y15
+	OUTARGS
 	MOVQ         res+40(FP), DX
 	MOVQ         n+48(FP), CX
 	TESTQ        CX, CX
 	JZ           out7Done
-	LEAQ         (SI)(R14*2), R10     // ξ = 6
-	LEAQ         (R10)(R14*2), R11    // ξ = 12
-	LEAQ         (R11)(R14*2), R12    // ξ = 18
-	LEAQ         (R12)(R14*2), AX     // ξ = 24
-	LEAQ         (AX)(R14*2), BX      // ξ = 30
-	VBROADCASTSS wg4c<>+0(SB), Y12
-	VBROADCASTSS wg4c<>+4(SB), Y13
-	VBROADCASTSS wg4c<>+8(SB), Y14
+	OUTPLANES
 	TESTQ        DX, DX
 	JNZ          out7ResLoop
 
@@ -718,12 +714,7 @@ out7Loop:
 	YROW7((DI)(R8*2), 32(DI)(R8*2), 64(DI)(R8*2), 96(DI)(R8*2))
 	AROW3
 	YROW7((DI)(R9*1), 32(DI)(R9*1), 64(DI)(R9*1), 96(DI)(R9*1))
-	ADDQ $32, SI
-	ADDQ $32, R10
-	ADDQ $32, R11
-	ADDQ $32, R12
-	ADDQ $32, AX
-	ADDQ $32, BX
+	NEXTM
 	LEAQ (DI)(R8*4), DI
 	DECQ CX
 	JNZ  out7Loop
@@ -738,12 +729,7 @@ out7ResLoop:
 	YROW7R((DI)(R8*2), 32(DI)(R8*2), 64(DI)(R8*2), 96(DI)(R8*2), (DX)(R8*2), 32(DX)(R8*2), 64(DX)(R8*2), 96(DX)(R8*2))
 	AROW3
 	YROW7R((DI)(R9*1), 32(DI)(R9*1), 64(DI)(R9*1), 96(DI)(R9*1), (DX)(R9*1), 32(DX)(R9*1), 64(DX)(R9*1), 96(DX)(R9*1))
-	ADDQ $32, SI
-	ADDQ $32, R10
-	ADDQ $32, R11
-	ADDQ $32, R12
-	ADDQ $32, AX
-	ADDQ $32, BX
+	NEXTM
 	LEAQ (DI)(R8*4), DI
 	LEAQ (DX)(R8*4), DX
 	DECQ CX
