@@ -28,12 +28,12 @@ func TestMNISTLoads(t *testing.T) {
 	if len(models.MNIST) > 8<<20 {
 		t.Errorf("shipped model is %d bytes", len(models.MNIST))
 	}
-	// The run docs/flowmatch.md describes: the default recipe for 36,400
-	// steps of batch 64 (2,328,384 images: 38 epochs of 938 steps, the
-	// last batch of each partial, and 756 steps of 64), in three runs to
-	// 10,400, 20,800 and 36,400 steps.
-	if m.Step != 36400 || m.Images != 2328384 || m.Config.Arch != flowmatch.ArchUNet || m.Shape != [3]int{1, 28, 28} {
-		t.Errorf("shipped model: %d steps, %d images, arch %q, shape %v; want 36400, 2328384, unet, [1 28 28]", m.Step, m.Images, m.Config.Arch, m.Shape)
+	// The run docs/flowmatch.md describes: the default recipe for 72,800
+	// steps of batch 64 (4,656,736 images: 77 epochs of 938 steps, the
+	// last batch of each partial, and 574 steps of 64), in four runs to
+	// 10,400, 20,800, 36,400 and 72,800 steps.
+	if m.Step != 72800 || m.Images != 4656736 || m.Config.Arch != flowmatch.ArchUNet || m.Shape != [3]int{1, 28, 28} {
+		t.Errorf("shipped model: %d steps, %d images, arch %q, shape %v; want 72800, 4656736, unet, [1 28 28]", m.Step, m.Images, m.Config.Arch, m.Shape)
 	}
 }
 
@@ -109,7 +109,7 @@ func TestDefaultBudgetModelLoads(t *testing.T) {
 // so that the run can be continued (windrose train -resume), holds the
 // shipped weights as its EMA, bit for bit.
 func TestShippedCheckpoint(t *testing.T) {
-	ck, err := flowmatch.LoadModel("checkpoints/mnist-unet-36400.safetensors", flowmatch.EMAWeights)
+	ck, err := flowmatch.LoadModel("checkpoints/mnist-unet-72800.safetensors", flowmatch.EMAWeights)
 	if err != nil {
 		t.Fatal(err)
 	}
