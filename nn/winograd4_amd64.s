@@ -50,6 +50,18 @@ GLOBL wg4c<>(SB), RODATA|NOPTR, $12
 	VMOVUPS x1, d; VSUBPS x3, d, d; VMULPS Y15, d, d; \
 	VMOVUPS x5, t; VSUBPS x3, t, t; VADDPS t, d, d
 
+// STORE6 stores six vectors to the planes ξ … ξ+5 at R15 (R13 bytes apart;
+// R14 = 3 planes, R8 = 5 planes), then moves R15 six planes on.
+#define STORE6(y0, y1, y2, y3, y4, y5) \
+	VMOVUPS y0, (R15); \
+	VMOVUPS y1, (R15)(R13*1); \
+	VMOVUPS y2, (R15)(R13*2); \
+	VMOVUPS y3, (R15)(R14*1); \
+	VMOVUPS y4, (R15)(R13*4); \
+	VMOVUPS y5, (R15)(R8*1); \
+	ADDQ    R14, R15; \
+	ADDQ    R14, R15
+
 // VROW transforms the row t_i = Y0…Y5 (V_i = t_i·B) and stores it to the
 // six planes ξ = 6i … 6i+5 at R15, then moves R15 to ξ = 6i+6.
 #define VROW \
@@ -59,14 +71,7 @@ GLOBL wg4c<>(SB), RODATA|NOPTR, $12
 	B3(Y1, Y2, Y3, Y4, Y10, Y13); \
 	B4(Y1, Y2, Y3, Y4, Y11, Y13); \
 	B5(Y1, Y3, Y5, Y12, Y13); \
-	VMOVUPS Y7, (R15); \
-	VMOVUPS Y8, (R15)(R13*1); \
-	VMOVUPS Y9, (R15)(R13*2); \
-	VMOVUPS Y10, (R15)(R14*1); \
-	VMOVUPS Y11, (R15)(R13*4); \
-	VMOVUPS Y12, (R15)(R8*1); \
-	ADDQ R14, R15; \
-	ADDQ R14, R15
+	STORE6(Y7, Y8, Y9, Y10, Y11, Y12)
 
 // func wg4InputAVX2(v *float32, vstride int, src *float32, rs, we, n int)
 //
@@ -781,14 +786,7 @@ out7Done:
 	VMULPS  Y14, Y5, Y5; \
 	VADDPS  Y5, Y4, Y8; \
 	VSUBPS  Y5, Y4, Y9; \
-	VMOVUPS Y0, (R15); \
-	VMOVUPS Y6, (R15)(R13*1); \
-	VMOVUPS Y7, (R15)(R13*2); \
-	VMOVUPS Y8, (R15)(R14*1); \
-	VMOVUPS Y9, (R15)(R13*4); \
-	VMOVUPS Y3, (R15)(R8*1); \
-	ADDQ    R14, R15; \
-	ADDQ    R14, R15
+	STORE6(Y0, Y6, Y7, Y8, Y9, Y3)
 
 // func wg4GradOutAVX2(m *float32, mstride int, src *float32, rs, we, n int)
 //
