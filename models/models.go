@@ -11,7 +11,8 @@
 // as files (not embedded), the models of the training-budget tables there
 // and the previous shipped model; checkpoints/ holds the training
 // checkpoint of the shipped model, so that its run can be continued with
-// "windrose train -resume".
+// "windrose train -resume", and, while a continuation is unfinished, that
+// continuation's latest checkpoint (mnist-unet-to-STEPS.safetensors).
 package models
 
 import _ "embed"

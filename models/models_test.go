@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/windrose/windrose/flowmatch"
 	"github.com/windrose/windrose/models"
@@ -128,5 +129,32 @@ func TestShippedCheckpoint(t *testing.T) {
 		if d := cmp.Diff(b[i].Value.Data, a[i].Value.Data); d != "" {
 			t.Fatalf("%s differs (-shipped +checkpoint EMA):\n%s", a[i].Name, d)
 		}
+	}
+}
+
+// TestContinuingCheckpoint: the fifth run of the shipped model, to 109,200
+// steps, was stopped where a working session ended and its checkpoint kept,
+// so that "windrose train -resume" finishes it bit for bit as if it had
+// never stopped. It must be the shipped run continued: the shipped recipe
+// with only the step and epoch limits raised, further along than the
+// shipped model and short of its limit.
+func TestContinuingCheckpoint(t *testing.T) {
+	ck, err := flowmatch.LoadModel("checkpoints/mnist-unet-to-109200.safetensors", flowmatch.RawWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := flowmatch.ReadModel(models.MNISTName, models.MNIST, flowmatch.EMAWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := m.Config
+	want.MaxSteps, want.Epochs = 109200, 117
+	// Where the run kept its checkpoint is the machine's business, not the
+	// recipe's.
+	if d := cmp.Diff(want, ck.Config, cmpopts.IgnoreFields(flowmatch.Config{}, "Checkpoint")); d != "" {
+		t.Errorf("continuing run's recipe (-shipped with the new limits +checkpoint):\n%s", d)
+	}
+	if ck.Step <= m.Step || ck.Step >= want.MaxSteps || ck.Images <= m.Images {
+		t.Errorf("continuing run at step %d (%d images); the shipped model is at %d (%d), the limit %d", ck.Step, ck.Images, m.Step, m.Images, want.MaxSteps)
 	}
 }
