@@ -18,6 +18,11 @@ import "github.com/windrose/windrose/nn/gemm/openblas"
 // another busy process (docs/benchmarks.md, "The OpenBLAS build"): its
 // worker threads spin while they wait for work, on cores the Go workers
 // also want.
+//
+// Unlike the cpu backend's own GEMM, OpenBLAS's sgemm can round an element
+// differently with the shape of the product it is part of (seen on an AMD
+// EPYC with Debian's 0.3.21), and the shapes follow the number of workers:
+// there, results are bit for bit the same only at equal GOMAXPROCS.
 func init() {
 	if openblas.Available {
 		openblas.SetThreads(1)

@@ -152,3 +152,27 @@ func checkGradSample(t *testing.T, what string, got []float32, x []float64, loss
 	}
 	checkClose(t, what, g, num, gradTol)
 }
+
+// sameAcrossProcs checks a run at GOMAXPROCS procs (got) against the first
+// run (want): bit for bit, except on the openblas backend, whose sgemm rounds
+// some products differently with their shapes on some CPUs (seen on an AMD
+// EPYC with Debian's OpenBLAS 0.3.21, not on the Intel Xeons), and the
+// shapes follow the number of workers. There runs agree bit for bit at equal
+// GOMAXPROCS (again is a second run at procs) and to float32 rounding across
+// them, so an exact resume needs the same GOMAXPROCS.
+func sameAcrossProcs(t *testing.T, backend string, procs int, want, got, again []float32) {
+	t.Helper()
+	exact := backend != "openblas"
+	scale := float32(0)
+	for _, w := range want {
+		scale = max(scale, float32(math.Abs(float64(w))))
+	}
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(again[i]) {
+			t.Fatalf("GOMAXPROCS %d: value %d is %g, then %g", procs, i, got[i], again[i])
+		}
+		if exact && math.Float32bits(got[i]) != math.Float32bits(want[i]) || !exact && math.Abs(float64(got[i]-want[i])) > 1e-5*float64(scale) {
+			t.Fatalf("GOMAXPROCS %d: value %d is %g, first run %g", procs, i, got[i], want[i])
+		}
+	}
+}

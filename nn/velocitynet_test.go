@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"math"
 	"runtime"
 	"testing"
 )
@@ -140,13 +139,9 @@ func TestDeterminism(t *testing.T) {
 		want := run()
 		for _, procs := range []int{2, 1, 3, 2} {
 			old := runtime.GOMAXPROCS(procs)
-			got := run()
+			got, again := run(), run()
 			runtime.GOMAXPROCS(old)
-			for i := range want {
-				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("GOMAXPROCS %d: value %d is %g, first run %g", procs, i, got[i], want[i])
-				}
-			}
+			sameAcrossProcs(t, bk.Name(), procs, want, got, again)
 		}
 	})
 }
