@@ -14,10 +14,7 @@ import (
 // model of a real training run: it loads (every tensor present with its
 // shape), records its configuration, and has seen training.
 func TestMNISTLoads(t *testing.T) {
-	m, err := flowmatch.ReadModel(models.MNISTName, models.MNIST, flowmatch.EMAWeights)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := shipped(t)
 	if m.Step == 0 || m.Images < m.Step {
 		t.Errorf("shipped model: %d steps, %d images: not trained", m.Step, m.Images)
 	}
@@ -50,10 +47,7 @@ func TestBudgetModelsLoad(t *testing.T) {
 		{"budget/small-15min.safetensors", 13065, 418080},
 		{"budget/small-30min.safetensors", 26130, 836160},
 	} {
-		m, err := flowmatch.LoadModel(c.file, flowmatch.EMAWeights)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := load(t, c.file, flowmatch.EMAWeights)
 		if m.Step != c.steps || m.Images != c.images {
 			t.Errorf("%s: %d steps, %d images, want %d and %d", c.file, m.Step, m.Images, c.steps, c.images)
 		}
@@ -94,10 +88,7 @@ func TestDefaultBudgetModelLoads(t *testing.T) {
 		{"budget/default-30min.safetensors", 11970, 765696},
 		{"budget/default-60min.safetensors", 23940, 1531360},
 	} {
-		m, err := flowmatch.LoadModel(c.file, flowmatch.EMAWeights)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := load(t, c.file, flowmatch.EMAWeights)
 		got := meta{m.Step, m.Images, m.Shape, m.Config.Arch, m.Config.UNet.WithDefaults().Base, m.Config.Times, m.Config.OTCoupling, m.Config.SigmaMin}
 		want := meta{c.steps, c.images, [3]int{1, 28, 28}, def.Arch, def.UNet.WithDefaults().Base, def.Times, def.OTCoupling, def.SigmaMin}
 		if d := cmp.Diff(want, got); d != "" {
@@ -110,14 +101,8 @@ func TestDefaultBudgetModelLoads(t *testing.T) {
 // so that the run can be continued (windrose train -resume), holds the
 // shipped weights as its EMA, bit for bit.
 func TestShippedCheckpoint(t *testing.T) {
-	ck, err := flowmatch.LoadModel("checkpoints/mnist-unet-72800.safetensors", flowmatch.EMAWeights)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := flowmatch.ReadModel(models.MNISTName, models.MNIST, flowmatch.EMAWeights)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ck := load(t, "checkpoints/mnist-unet-72800.safetensors", flowmatch.EMAWeights)
+	m := shipped(t)
 	if ck.Step != m.Step || ck.Images != m.Images {
 		t.Errorf("checkpoint at step %d (%d images), shipped model at %d (%d)", ck.Step, ck.Images, m.Step, m.Images)
 	}
@@ -139,14 +124,8 @@ func TestShippedCheckpoint(t *testing.T) {
 // with only the step and epoch limits raised, further along than the
 // shipped model and short of its limit.
 func TestContinuingCheckpoint(t *testing.T) {
-	ck, err := flowmatch.LoadModel("checkpoints/mnist-unet-to-109200.safetensors", flowmatch.RawWeights)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := flowmatch.ReadModel(models.MNISTName, models.MNIST, flowmatch.EMAWeights)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ck := load(t, "checkpoints/mnist-unet-to-109200.safetensors", flowmatch.RawWeights)
+	m := shipped(t)
 	want := m.Config
 	want.MaxSteps, want.Epochs = 109200, 117
 	// Where the run kept its checkpoint is the machine's business, not the
@@ -157,4 +136,24 @@ func TestContinuingCheckpoint(t *testing.T) {
 	if ck.Step <= m.Step || ck.Step >= want.MaxSteps || ck.Images <= m.Images {
 		t.Errorf("continuing run at step %d (%d images); the shipped model is at %d (%d), the limit %d", ck.Step, ck.Images, m.Step, m.Images, want.MaxSteps)
 	}
+}
+
+// shipped returns the embedded model, with its EMA weights.
+func shipped(t *testing.T) *flowmatch.Model {
+	t.Helper()
+	m, err := flowmatch.ReadModel(models.MNISTName, models.MNIST, flowmatch.EMAWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// load returns the model or checkpoint in file, with weights w.
+func load(t *testing.T, file string, w flowmatch.Weights) *flowmatch.Model {
+	t.Helper()
+	m, err := flowmatch.LoadModel(file, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
