@@ -474,7 +474,7 @@ type Model struct {
 	// Config is the training configuration, as far as the file recorded
 	// it (a file exported from PyTorch records none: then only Base and
 	// TimeDim of the reference VelocityNet, read from the tensor shapes,
-	// are set).
+	// are set). Its Checkpoint is empty: files do not record it.
 	Config Config
 	// Shape is the shape of one sample: channels, height, width.
 	Shape [3]int

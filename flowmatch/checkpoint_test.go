@@ -256,6 +256,33 @@ func TestModelFiles(t *testing.T) {
 	}
 }
 
+// TestFilesOmitCheckpointPath: neither a checkpoint nor a model file
+// records the path of the run's checkpoint, a path on the training machine;
+// a resumed run takes the path it was read from.
+func TestFilesOmitCheckpointPath(t *testing.T) {
+	path, tr := trainedCheckpoint(t)
+	mpath := filepath.Join(t.TempDir(), "model.safetensors")
+	if err := tr.SaveModel(mpath); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, mpath} {
+		s, err := nn.ReadSafetensors(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := s.Metadata["config"]; !strings.Contains(c, `"checkpoint":""`) || strings.Contains(c, "run.safetensors") {
+			t.Errorf("%s: config metadata %s records the checkpoint path", filepath.Base(f), c)
+		}
+	}
+	r, err := Resume(path, tr.data, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Config().Checkpoint; got != path {
+		t.Errorf("resumed Checkpoint %q, want %q", got, path)
+	}
+}
+
 // TestDurationIsTotal checks that Config.Duration counts the training time
 // of the earlier calls, saved in the checkpoint, and that a new Duration on
 // resume drops a cosine horizon fitted to the old one.

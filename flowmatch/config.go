@@ -306,8 +306,12 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// marshalConfig returns c as JSON for checkpoint metadata.
+// marshalConfig returns c as JSON for checkpoint metadata, without
+// Checkpoint: that path names a file on the machine that trained, which
+// means nothing where a checkpoint or model is shared, and Resume takes the
+// path the checkpoint was read from.
 func marshalConfig(c Config) string {
+	c.Checkpoint = ""
 	b, err := json.Marshal(c)
 	if err != nil {
 		panic("flowmatch: internal error: " + err.Error())
