@@ -162,18 +162,20 @@ func checkGradSample(t *testing.T, what string, got []float32, x []float64, loss
 // them, so an exact resume needs the same GOMAXPROCS.
 func sameAcrossProcs(t *testing.T, backend string, procs int, want, got, again []float32) {
 	t.Helper()
-	for i := range got {
-		if math.Float32bits(got[i]) != math.Float32bits(again[i]) {
-			t.Fatalf("GOMAXPROCS %d: value %d is %g, then %g", procs, i, got[i], again[i])
-		}
-	}
+	sameBits(t, fmt.Sprintf("GOMAXPROCS %d, second run against the first", procs), again, got)
 	if backend == "openblas" {
 		checkClose(t, fmt.Sprintf("GOMAXPROCS %d against the first run", procs), got, f64(want), 1e-5)
 		return
 	}
+	sameBits(t, fmt.Sprintf("GOMAXPROCS %d against the first run", procs), got, want)
+}
+
+// sameBits fails t at the first element of got whose bits differ from want's.
+func sameBits(t *testing.T, what string, got, want []float32) {
+	t.Helper()
 	for i := range want {
 		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-			t.Fatalf("GOMAXPROCS %d: value %d is %g, first run %g", procs, i, got[i], want[i])
+			t.Fatalf("%s: value %d is %g, want %g", what, i, got[i], want[i])
 		}
 	}
 }
