@@ -94,8 +94,9 @@ func benchImpls() []benchImpl {
 }
 
 // BenchmarkSgemm reports GFLOP/s (2mnk floating-point operations per
-// product) for each shape and implementation; "windrose" is the AVX2/FMA
-// kernel where the CPU has it. Select with -bench, e.g.
+// product) for each shape and implementation; "windrose" is the assembly
+// kernel the CPU runs (AVX-512 or AVX2/FMA; -tags noavx512 for the second
+// where the CPU has the first). Select with -bench, e.g.
 //
 //	go test -tags openblas -run '^$' -bench 'Sgemm/.*/fwd$/(windrose|openblas)$' ./nn/gemm
 func BenchmarkSgemm(b *testing.B) {

@@ -36,3 +36,21 @@ func hasAVX2FMA() bool {
 	const avx2 = 1 << 5
 	return ebx7&avx2 != 0
 }
+
+// hasAVX512F reports whether the CPU has AVX-512 Foundation besides AVX2 and
+// FMA, and the operating system saves the opmask and zmm registers: CPUID
+// leaf 7 EBX bit 16, and XCR0 bits 5 to 7 (opmask, the upper halves of
+// zmm0–15, zmm16–31) as well as 1 and 2 (Intel SDM vol. 1 §15.2, "Detection
+// of AVX-512 Foundation Instructions").
+func hasAVX512F() bool {
+	if !hasAVX2FMA() {
+		return false
+	}
+	const zmmState = 0xe6
+	if xgetbv0()&zmmState != zmmState {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	const avx512f = 1 << 16
+	return ebx7&avx512f != 0
+}

@@ -8,5 +8,6 @@ package gemm
 // pure-Go one.
 var bestKernel kernel = kernelGeneric
 
-// asmKernel reports whether bestKernel is an assembly micro-kernel.
-const asmKernel = false
+// asmKernel reports whether bestKernel is an assembly micro-kernel, and
+// avx512Kernel whether it is the AVX-512 one.
+const asmKernel, avx512Kernel = false, false

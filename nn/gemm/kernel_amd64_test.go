@@ -1,0 +1,72 @@
+// Copyright ©2026 The windrose Authors. All rights reserved.
+
+//go:build !noasm && amd64
+
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestKernelAVX512MatchesAVX2 holds the AVX-512 micro-kernel to the bits of
+// the AVX2/FMA one, which the Sgemm tests check against float64 sums: odd
+// and even tile counts, depths around the unrolling by four, a C stride
+// wider than a tile, alpha ≠ 1, and beta zero (C not read: NaNs there must
+// not survive), one, another value and NaN.
+func TestKernelAVX512MatchesAVX2(t *testing.T) {
+	if !hasAVX512F() {
+		t.Skip("the CPU or the operating system has no AVX-512")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	fill := func(n int) []float32 {
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = float32(rng.NormFloat64())
+		}
+		return s
+	}
+	nan := float32(math.NaN())
+	for _, tiles := range []int{1, 2, 3, 4, 7, 24} {
+		for _, depth := range []int{1, 3, 4, 5, 9, 64, 256} {
+			for _, beta := range []float32{0, 1, -0.375, nan} {
+				const ldc = nr + 5
+				a, b := fill(tiles*mr*depth), fill(depth*nr)
+				c := fill(tiles * mr * ldc)
+				if beta == 0 {
+					for i := range c {
+						if i%3 == 0 {
+							c[i] = nan
+						}
+					}
+				}
+				want := append([]float32(nil), c...)
+				kernelAVX2(tiles, depth, a, b, want, ldc, 0.75, beta)
+				got := append([]float32(nil), c...)
+				kernelAVX512(tiles, depth, a, b, got, ldc, 0.75, beta)
+				name := fmt.Sprintf("tiles %d, depth %d, beta %g", tiles, depth, beta)
+				for i := range want {
+					// Columns past the tile (i%ldc ≥ nr) must be left alone
+					// by both; NaN bits are compared like any others.
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s: C[%d] (row %d, column %d) is %g, want %g", name, i, i/ldc, i%ldc, got[i], want[i])
+					}
+					if i%ldc >= nr && math.Float32bits(got[i]) != math.Float32bits(c[i]) {
+						t.Fatalf("%s: C[%d] past the tile changed from %g to %g", name, i, c[i], got[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+func init() {
+	if hasAVX2FMA() {
+		benchKernels = append(benchKernels, namedKernel{"avx2", kernelAVX2})
+	}
+	if hasAVX512F() {
+		benchKernels = append(benchKernels, namedKernel{"avx512", kernelAVX512})
+	}
+}

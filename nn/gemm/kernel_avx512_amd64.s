@@ -1,0 +1,174 @@
+// Copyright ©2026 The windrose Authors. All rights reserved.
+
+//go:build !noasm && amd64
+
+#include "textflag.h"
+
+// The AVX-512 micro-kernel: two 6×16 tiles of a column at a time, the
+// packed layout of kernel6x16 unchanged. A 16-value row of a tile fits one
+// zmm register, so one tile is only six accumulators, too few chains to
+// cover the FMA latency; two tiles, which share the B micro-panel, are
+// twelve (a 4-cycle latency on two FMA pipes needs eight). Register use:
+//
+//	Z0..Z5    the first tile's rows, Z6..Z11 the second's
+//	Z12       one row of the packed B micro-panel (16 values)
+//	Z13       beta, when C is read
+//	AX, SI    walk the packed A micro-panels of the two tiles (24 bytes a step)
+//	BX        walks the packed B micro-panel (64 bytes a step)
+//	DX, R8    the C rows and their stride in bytes
+//	R11, R12  pairs left, start of the B micro-panel
+//	R13       the next pair of tiles of C (twelve rows down)
+//	DI        the bytes of one packed A micro-panel (24·depth)
+//
+// Every element of C gets the operations of kernel6x16 in the same order
+// (a fused multiply-add per depth step from zero, then the product by
+// alpha, then one fused multiply-add of beta·C), so the two kernels agree
+// bit for bit and a product does not depend on which one the CPU runs.
+// A's values reach the multiply-adds as embedded broadcasts ({1to16}
+// memory operands), which cost no register.
+
+// KSTEP2 is one depth step i of an unrolled group for both tiles.
+#define KSTEP2(i) \
+	VMOVUPS (i*64)(BX), Z12; \
+	VFMADD231PS.BCST (i*24)(AX), Z12, Z0; \
+	VFMADD231PS.BCST (i*24+4)(AX), Z12, Z1; \
+	VFMADD231PS.BCST (i*24+8)(AX), Z12, Z2; \
+	VFMADD231PS.BCST (i*24+12)(AX), Z12, Z3; \
+	VFMADD231PS.BCST (i*24+16)(AX), Z12, Z4; \
+	VFMADD231PS.BCST (i*24+20)(AX), Z12, Z5; \
+	VFMADD231PS.BCST (i*24)(SI), Z12, Z6; \
+	VFMADD231PS.BCST (i*24+4)(SI), Z12, Z7; \
+	VFMADD231PS.BCST (i*24+8)(SI), Z12, Z8; \
+	VFMADD231PS.BCST (i*24+12)(SI), Z12, Z9; \
+	VFMADD231PS.BCST (i*24+16)(SI), Z12, Z10; \
+	VFMADD231PS.BCST (i*24+20)(SI), Z12, Z11
+
+// PFROW asks for the C row at R9 and steps R9 to the next row: a 64-byte
+// row may straddle two lines, hence the second touch.
+#define PFROW \
+	PREFETCHT0 (R9); \
+	PREFETCHT0 63(R9); \
+	ADDQ R8, R9
+
+// STORE stores row r and steps DX to the next row.
+#define STORE(r) \
+	VMOVUPS r, (DX); \
+	ADDQ R8, DX
+
+// MERGE computes row r + beta·C into C and steps DX to the next row.
+#define MERGE(r) \
+	VFMADD231PS (DX), Z13, r; \
+	VMOVUPS r, (DX); \
+	ADDQ R8, DX
+
+// func kernel12x16(pairs, depth int, a, b, c *float32, ldc int, alpha, beta float32)
+//
+// For t = 0..2·pairs−1: C_t = alpha·A_t·B + beta·C_t, with the operands of
+// kernel6x16 (tiles = 2·pairs there).
+TEXT ·kernel12x16(SB), NOSPLIT, $0-56
+	MOVQ pairs+0(FP), R11
+	MOVQ depth+8(FP), DI
+	IMULQ $24, DI
+	MOVQ a+16(FP), AX
+	MOVQ b+24(FP), R12
+	MOVQ c+32(FP), R13
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	TESTQ R11, R11
+	JZ   done
+
+pair:
+	MOVQ depth+8(FP), CX
+	MOVQ R12, BX
+	MOVQ R13, DX
+	LEAQ (AX)(DI*1), SI
+
+	// Ask for the twelve C rows now so that they are in L1 when the sum
+	// is done.
+	MOVQ DX, R9
+	PFROW; PFROW; PFROW; PFROW; PFROW; PFROW
+	PFROW; PFROW; PFROW; PFROW; PFROW; PFROW
+	MOVQ R9, R13            // the next pair starts twelve rows down
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+	// Four depth steps per iteration, then the remainder one at a time.
+	MOVQ CX, R10
+	SHRQ $2, R10
+	JZ   tail
+
+loop4:
+	KSTEP2(0)
+	KSTEP2(1)
+	KSTEP2(2)
+	KSTEP2(3)
+	ADDQ $96, AX
+	ADDQ $96, SI
+	ADDQ $256, BX
+	DECQ R10
+	JNZ  loop4
+
+tail:
+	ANDQ $3, CX
+	JZ   scale
+
+loop1:
+	KSTEP2(0)
+	ADDQ $24, AX
+	ADDQ $24, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop1
+
+scale:
+	MOVQ SI, AX             // the next pair's first A micro-panel
+	VBROADCASTSS alpha+48(FP), Z12
+	VMULPS Z12, Z0, Z0
+	VMULPS Z12, Z1, Z1
+	VMULPS Z12, Z2, Z2
+	VMULPS Z12, Z3, Z3
+	VMULPS Z12, Z4, Z4
+	VMULPS Z12, Z5, Z5
+	VMULPS Z12, Z6, Z6
+	VMULPS Z12, Z7, Z7
+	VMULPS Z12, Z8, Z8
+	VMULPS Z12, Z9, Z9
+	VMULPS Z12, Z10, Z10
+	VMULPS Z12, Z11, Z11
+
+	// beta == 0 overwrites C without reading it (a NaN in C must not
+	// survive). An unordered compare (beta is NaN) takes the general path.
+	VMOVSS    beta+52(FP), X13
+	VXORPS    X14, X14, X14
+	VUCOMISS  X14, X13
+	JNE       general
+	JPS       general
+
+	STORE(Z0); STORE(Z1); STORE(Z2); STORE(Z3); STORE(Z4); STORE(Z5)
+	STORE(Z6); STORE(Z7); STORE(Z8); STORE(Z9); STORE(Z10); STORE(Z11)
+	DECQ R11
+	JNZ  pair
+	VZEROUPPER
+	RET
+
+general:
+	VBROADCASTSS beta+52(FP), Z13
+	MERGE(Z0); MERGE(Z1); MERGE(Z2); MERGE(Z3); MERGE(Z4); MERGE(Z5)
+	MERGE(Z6); MERGE(Z7); MERGE(Z8); MERGE(Z9); MERGE(Z10); MERGE(Z11)
+	DECQ R11
+	JNZ  pair
+	VZEROUPPER
+
+done:
+	RET
