@@ -39,6 +39,11 @@ func kernel6x16(tiles, depth int, a, b, c *float32, ldc int, alpha, beta float32
 //go:noescape
 func kernel12x16(pairs, depth int, a, b, c *float32, ldc int, alpha, beta float32)
 
+// kernel6x16z is kernel12x16 for one tile, of kernel_avx512_amd64.s.
+//
+//go:noescape
+func kernel6x16z(depth int, a, b, c *float32, ldc int, alpha, beta float32)
+
 // kernelAVX2 checks the slice bounds kernel6x16 relies on, then runs it.
 func kernelAVX2(tiles, depth int, a, b, c []float32, ldc int, alpha, beta float32) {
 	_ = a[tiles*depth*mr-1]
@@ -48,7 +53,7 @@ func kernelAVX2(tiles, depth int, a, b, c []float32, ldc int, alpha, beta float3
 }
 
 // kernelAVX512 checks the same bounds, runs kernel12x16 on the pairs of
-// tiles and kernel6x16 on an odd last one.
+// tiles and kernel6x16z on an odd last one.
 func kernelAVX512(tiles, depth int, a, b, c []float32, ldc int, alpha, beta float32) {
 	_ = a[tiles*depth*mr-1]
 	_ = b[depth*nr-1]
@@ -57,6 +62,6 @@ func kernelAVX512(tiles, depth int, a, b, c []float32, ldc int, alpha, beta floa
 		kernel12x16(pairs, depth, &a[0], &b[0], &c[0], ldc, alpha, beta)
 	}
 	if last := tiles - 1; tiles%2 == 1 {
-		kernel6x16(1, depth, &a[last*mr*depth], &b[0], &c[last*mr*ldc], ldc, alpha, beta)
+		kernel6x16z(depth, &a[last*mr*depth], &b[0], &c[last*mr*ldc], ldc, alpha, beta)
 	}
 }

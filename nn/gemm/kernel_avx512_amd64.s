@@ -172,3 +172,87 @@ general:
 
 done:
 	RET
+
+// KSTEP1 is one depth step i of an unrolled group for one tile.
+#define KSTEP1(i) \
+	VMOVUPS (i*64)(BX), Z12; \
+	VFMADD231PS.BCST (i*24)(AX), Z12, Z0; \
+	VFMADD231PS.BCST (i*24+4)(AX), Z12, Z1; \
+	VFMADD231PS.BCST (i*24+8)(AX), Z12, Z2; \
+	VFMADD231PS.BCST (i*24+12)(AX), Z12, Z3; \
+	VFMADD231PS.BCST (i*24+16)(AX), Z12, Z4; \
+	VFMADD231PS.BCST (i*24+20)(AX), Z12, Z5
+
+// func kernel6x16z(depth int, a, b, c *float32, ldc int, alpha, beta float32)
+//
+// One tile, C = alpha·A·B + beta·C, for a column's odd last tile and the
+// macro-kernel's ragged tiles. Its six accumulators cover three quarters of
+// the FMA latency of two pipes, still more multiply-adds a cycle than the
+// twelve ymm chains of kernel6x16; the result is the same bit for bit.
+TEXT ·kernel6x16z(SB), NOSPLIT, $0-48
+	MOVQ depth+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ b+16(FP), BX
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+
+	MOVQ DX, R9
+	PFROW; PFROW; PFROW; PFROW; PFROW; PFROW
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+
+	MOVQ CX, R10
+	SHRQ $2, R10
+	JZ   tail1
+
+loop41:
+	KSTEP1(0)
+	KSTEP1(1)
+	KSTEP1(2)
+	KSTEP1(3)
+	ADDQ $96, AX
+	ADDQ $256, BX
+	DECQ R10
+	JNZ  loop41
+
+tail1:
+	ANDQ $3, CX
+	JZ   scale1
+
+loop11:
+	KSTEP1(0)
+	ADDQ $24, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop11
+
+scale1:
+	VBROADCASTSS alpha+40(FP), Z12
+	VMULPS Z12, Z0, Z0
+	VMULPS Z12, Z1, Z1
+	VMULPS Z12, Z2, Z2
+	VMULPS Z12, Z3, Z3
+	VMULPS Z12, Z4, Z4
+	VMULPS Z12, Z5, Z5
+
+	VMOVSS    beta+44(FP), X13
+	VXORPS    X14, X14, X14
+	VUCOMISS  X14, X13
+	JNE       general1
+	JPS       general1
+
+	STORE(Z0); STORE(Z1); STORE(Z2); STORE(Z3); STORE(Z4); STORE(Z5)
+	VZEROUPPER
+	RET
+
+general1:
+	VBROADCASTSS beta+44(FP), Z13
+	MERGE(Z0); MERGE(Z1); MERGE(Z2); MERGE(Z3); MERGE(Z4); MERGE(Z5)
+	VZEROUPPER
+	RET

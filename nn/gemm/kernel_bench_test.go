@@ -18,14 +18,14 @@ type namedKernel struct {
 var benchKernels = []namedKernel{{"best", bestKernel}, {"purego", kernelGeneric}}
 
 // BenchmarkKernel measures a micro-kernel alone on L1-resident panels: the
-// ceiling that packing, blocking and threads can only lower. Four tiles a
-// call, a column of tiles as the macro-kernel hands them over, so that the
-// AVX-512 kernel, which takes tiles in pairs, is measured at its best too.
+// ceiling that packing, blocking and threads can only lower. One tile a
+// call, as the macro-kernel hands over ragged tiles, and four, a column of
+// tiles, which the AVX-512 kernel takes in pairs.
 func BenchmarkKernel(b *testing.B) {
-	const tiles = 4
 	for _, kr := range benchKernels {
-		for _, depth := range []int{9, 64, 256} {
-			b.Run(fmt.Sprintf("%s/depth=%d", kr.name, depth), func(b *testing.B) {
+		for _, tc := range []struct{ tiles, depth int }{{1, 9}, {1, 256}, {4, 9}, {4, 64}, {4, 256}} {
+			tiles, depth := tc.tiles, tc.depth
+			b.Run(fmt.Sprintf("%s/tiles=%d/depth=%d", kr.name, tiles, depth), func(b *testing.B) {
 				a := make([]float32, tiles*mr*depth)
 				bp := make([]float32, nr*depth)
 				c := make([]float32, tiles*mr*nr)
