@@ -10,9 +10,9 @@
 // samples look like is in docs/flowmatch.md. The directory budget/ holds,
 // as files (not embedded), the models of the training-budget tables there
 // and the previous shipped model; checkpoints/ holds the training
-// checkpoint of the shipped model, so that its run can be continued with
-// "windrose train -resume", and, while a continuation is unfinished, that
-// continuation's latest checkpoint (mnist-unet-to-STEPS.safetensors).
+// checkpoint of the shipped model (mnist-unet-STEPS.safetensors, STEPS its
+// step count), so that its run can be continued with "windrose train
+// -resume".
 package models
 
 import _ "embed"
