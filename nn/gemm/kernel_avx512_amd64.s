@@ -27,21 +27,34 @@
 // A's values reach the multiply-adds as embedded broadcasts ({1to16}
 // memory operands), which cost no register.
 
-// KSTEP2 is one depth step i of an unrolled group for both tiles.
-#define KSTEP2(i) \
+// FMA6 adds the products of the B row in Z12 by the six A values of depth
+// step i of the micro-panel at R to the rows z0…z5 of a tile.
+#define FMA6(i, R, z0, z1, z2, z3, z4, z5) \
+	VFMADD231PS.BCST (i*24)(R), Z12, z0; \
+	VFMADD231PS.BCST (i*24+4)(R), Z12, z1; \
+	VFMADD231PS.BCST (i*24+8)(R), Z12, z2; \
+	VFMADD231PS.BCST (i*24+12)(R), Z12, z3; \
+	VFMADD231PS.BCST (i*24+16)(R), Z12, z4; \
+	VFMADD231PS.BCST (i*24+20)(R), Z12, z5
+
+// KSTEP1 is one depth step i of an unrolled group for one tile, KSTEP2 for
+// two.
+#define KSTEP1(i) \
 	VMOVUPS (i*64)(BX), Z12; \
-	VFMADD231PS.BCST (i*24)(AX), Z12, Z0; \
-	VFMADD231PS.BCST (i*24+4)(AX), Z12, Z1; \
-	VFMADD231PS.BCST (i*24+8)(AX), Z12, Z2; \
-	VFMADD231PS.BCST (i*24+12)(AX), Z12, Z3; \
-	VFMADD231PS.BCST (i*24+16)(AX), Z12, Z4; \
-	VFMADD231PS.BCST (i*24+20)(AX), Z12, Z5; \
-	VFMADD231PS.BCST (i*24)(SI), Z12, Z6; \
-	VFMADD231PS.BCST (i*24+4)(SI), Z12, Z7; \
-	VFMADD231PS.BCST (i*24+8)(SI), Z12, Z8; \
-	VFMADD231PS.BCST (i*24+12)(SI), Z12, Z9; \
-	VFMADD231PS.BCST (i*24+16)(SI), Z12, Z10; \
-	VFMADD231PS.BCST (i*24+20)(SI), Z12, Z11
+	FMA6(i, AX, Z0, Z1, Z2, Z3, Z4, Z5)
+
+#define KSTEP2(i) \
+	KSTEP1(i); \
+	FMA6(i, SI, Z6, Z7, Z8, Z9, Z10, Z11)
+
+// ZERO6 clears six accumulators; SCALE6 multiplies six by Z12.
+#define ZERO6(z0, z1, z2, z3, z4, z5) \
+	VPXORD z0, z0, z0; VPXORD z1, z1, z1; VPXORD z2, z2, z2; \
+	VPXORD z3, z3, z3; VPXORD z4, z4, z4; VPXORD z5, z5, z5
+
+#define SCALE6(z0, z1, z2, z3, z4, z5) \
+	VMULPS Z12, z0, z0; VMULPS Z12, z1, z1; VMULPS Z12, z2, z2; \
+	VMULPS Z12, z3, z3; VMULPS Z12, z4, z4; VMULPS Z12, z5, z5
 
 // PFROW asks for the C row at R9 and steps R9 to the next row: a 64-byte
 // row may straddle two lines, hence the second touch.
@@ -90,18 +103,8 @@ pair:
 	PFROW; PFROW; PFROW; PFROW; PFROW; PFROW
 	MOVQ R9, R13            // the next pair starts twelve rows down
 
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
+	ZERO6(Z0, Z1, Z2, Z3, Z4, Z5)
+	ZERO6(Z6, Z7, Z8, Z9, Z10, Z11)
 
 	// Four depth steps per iteration, then the remainder one at a time.
 	MOVQ CX, R10
@@ -134,18 +137,8 @@ loop1:
 scale:
 	MOVQ SI, AX             // the next pair's first A micro-panel
 	VBROADCASTSS alpha+48(FP), Z12
-	VMULPS Z12, Z0, Z0
-	VMULPS Z12, Z1, Z1
-	VMULPS Z12, Z2, Z2
-	VMULPS Z12, Z3, Z3
-	VMULPS Z12, Z4, Z4
-	VMULPS Z12, Z5, Z5
-	VMULPS Z12, Z6, Z6
-	VMULPS Z12, Z7, Z7
-	VMULPS Z12, Z8, Z8
-	VMULPS Z12, Z9, Z9
-	VMULPS Z12, Z10, Z10
-	VMULPS Z12, Z11, Z11
+	SCALE6(Z0, Z1, Z2, Z3, Z4, Z5)
+	SCALE6(Z6, Z7, Z8, Z9, Z10, Z11)
 
 	// beta == 0 overwrites C without reading it (a NaN in C must not
 	// survive). An unordered compare (beta is NaN) takes the general path.
@@ -173,16 +166,6 @@ general:
 done:
 	RET
 
-// KSTEP1 is one depth step i of an unrolled group for one tile.
-#define KSTEP1(i) \
-	VMOVUPS (i*64)(BX), Z12; \
-	VFMADD231PS.BCST (i*24)(AX), Z12, Z0; \
-	VFMADD231PS.BCST (i*24+4)(AX), Z12, Z1; \
-	VFMADD231PS.BCST (i*24+8)(AX), Z12, Z2; \
-	VFMADD231PS.BCST (i*24+12)(AX), Z12, Z3; \
-	VFMADD231PS.BCST (i*24+16)(AX), Z12, Z4; \
-	VFMADD231PS.BCST (i*24+20)(AX), Z12, Z5
-
 // func kernel6x16z(depth int, a, b, c *float32, ldc int, alpha, beta float32)
 //
 // One tile, C = alpha·A·B + beta·C, for a column's odd last tile and the
@@ -200,12 +183,7 @@ TEXT ·kernel6x16z(SB), NOSPLIT, $0-48
 	MOVQ DX, R9
 	PFROW; PFROW; PFROW; PFROW; PFROW; PFROW
 
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
+	ZERO6(Z0, Z1, Z2, Z3, Z4, Z5)
 
 	MOVQ CX, R10
 	SHRQ $2, R10
@@ -234,12 +212,7 @@ loop11:
 
 scale1:
 	VBROADCASTSS alpha+40(FP), Z12
-	VMULPS Z12, Z0, Z0
-	VMULPS Z12, Z1, Z1
-	VMULPS Z12, Z2, Z2
-	VMULPS Z12, Z3, Z3
-	VMULPS Z12, Z4, Z4
-	VMULPS Z12, Z5, Z5
+	SCALE6(Z0, Z1, Z2, Z3, Z4, Z5)
 
 	VMOVSS    beta+44(FP), X13
 	VXORPS    X14, X14, X14
