@@ -42,13 +42,6 @@ func TestSgemmGeneric(t *testing.T) {
 	gemmtest.TestSgemm(t, pureGoImpl{})
 }
 
-func TestAsmKernelSelected(t *testing.T) {
-	if !asmKernel {
-		t.Skip("no assembly micro-kernel in this build or on this CPU")
-	}
-	t.Logf("assembly micro-kernel selected")
-}
-
 // TestSgemmSliced runs products deeper than the shared-buffer bound, which
 // are computed as sums over slices of k, by lowering the bound to two
 // packed blocks of six rows.

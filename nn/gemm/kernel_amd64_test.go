@@ -11,6 +11,18 @@ import (
 	"testing"
 )
 
+// TestKernelChoice checks that the micro-kernel is the best one the CPU,
+// the operating system and the build allow.
+func TestKernelChoice(t *testing.T) {
+	// hasAVX512F implies hasAVX2FMA.
+	avx2, avx512 := hasAVX2FMA(), allowAVX512 && hasAVX512F()
+	if asmKernel != avx2 || avx512Kernel != avx512 {
+		t.Fatalf("assembly kernel %v, AVX-512 kernel %v; want %v, %v (AVX-512 on the CPU %v, allowed by the build %v)",
+			asmKernel, avx512Kernel, avx2, avx512, hasAVX512F(), allowAVX512)
+	}
+	t.Logf("assembly kernel %v, AVX-512 kernel %v", asmKernel, avx512Kernel)
+}
+
 // TestKernelAVX512MatchesAVX2 holds the AVX-512 micro-kernel to the bits of
 // the AVX2/FMA one, which the Sgemm tests check against float64 sums: odd
 // and even tile counts, depths around the unrolling by four, a C stride
