@@ -31,7 +31,7 @@ type devsim struct {
 
 func newDevsim() *devsim {
 	m := &simMemory{bufs: map[uintptr][]float32{}}
-	d := &devsim{mem: m, cpu: &cpuBackend{name: "devsim", gemm: gemm.Implementation{}, serial: gemm.Implementation{Threads: 1}}}
+	d := &devsim{mem: m, cpu: &cpuBackend{name: "devsim", gemm: gemm.Implementation{}, serial: gemm.Implementation{Threads: 1}, columnStable: true}}
 	d.r.mem = m
 	// The poison alternates NaN, which every arithmetic use propagates,
 	// with −1e30, which every comparison notices (a NaN compares false, so

@@ -21,8 +21,11 @@ import "github.com/windrose/windrose/nn/gemm/openblas"
 //
 // Unlike the cpu backend's own GEMM, OpenBLAS's sgemm can round an element
 // differently with the shape of the product it is part of (seen on an AMD
-// EPYC with Debian's 0.3.21), and the shapes follow the number of workers:
-// there, results are bit for bit the same only at equal GOMAXPROCS.
+// EPYC with Debian's 0.3.21), so this backend is not columnStable: the
+// convolutions' chunks of samples keep the sizes the batch and the layer
+// give them instead of being cut to the number of workers, and results are
+// the same bit for bit at any GOMAXPROCS, at the price of an uneven share
+// of chunks between the workers in some layers.
 func init() {
 	if openblas.Available {
 		openblas.SetThreads(1)

@@ -25,7 +25,14 @@ type cpuBackend struct {
 	// operation parallel inside (for a GEMM that threads on its own terms,
 	// such as OpenBLAS).
 	serial sgemmer
-	pool   scratchPool
+	// columnStable reports that an element of a product comes out the
+	// same whatever the product's other rows and columns: true of nn/gemm,
+	// whose kernels compute each element as one dot product in a fixed
+	// order; not of OpenBLAS, whose sgemm rounds some elements differently
+	// with the product's shape on some CPUs. Only then may chunked cut the
+	// batch to the number of goroutines.
+	columnStable bool
+	pool         scratchPool
 }
 
 func (c *cpuBackend) Name() string { return c.name }

@@ -384,10 +384,12 @@ func (c *cpuBackend) chunked(B, aPer, bPer, minS int, acc []float32, body func(r
 	}
 	S := max(chunkSamples(B, per, workerColsBudget), min(minS, B))
 	nch := (B + S - 1) / S
-	if w := runtime.GOMAXPROCS(0); acc == nil && nch%w != 0 && B >= w {
-		// Without an accumulator the chunking cannot change a result,
-		// so the chunks are cut for the goroutines: a whole number of
-		// chunks each, of sizes that differ by at most one sample.
+	if w := runtime.GOMAXPROCS(0); c.columnStable && acc == nil && nch%w != 0 && B >= w {
+		// Without an accumulator, and with a GEMM whose elements do not
+		// depend on the product's width, the chunking cannot change a
+		// result, so the chunks are cut for the goroutines: a whole
+		// number of chunks each, of sizes that differ by at most one
+		// sample.
 		// (Sixty-four 7×7 samples side by side in pairs made chunks of
 		// 6, 6, 6, 6, 6 and 2 pairs, and one core waited a sixth of
 		// the time.)

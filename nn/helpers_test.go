@@ -153,20 +153,12 @@ func checkGradSample(t *testing.T, what string, got []float32, x []float64, loss
 	checkClose(t, what, g, num, gradTol)
 }
 
-// sameAcrossProcs checks a run at GOMAXPROCS procs (got) against the first
-// run (want): bit for bit, except on the openblas backend, whose sgemm rounds
-// some products differently with their shapes on some CPUs (seen on an AMD
-// EPYC with Debian's OpenBLAS 0.3.21, not on the Intel Xeons), and the
-// shapes follow the number of workers. There runs agree bit for bit at equal
-// GOMAXPROCS (again is a second run at procs) and to float32 rounding across
-// them, so an exact resume needs the same GOMAXPROCS.
-func sameAcrossProcs(t *testing.T, backend string, procs int, want, got, again []float32) {
+// sameAcrossProcs checks a run at GOMAXPROCS procs (got, and again, a second
+// run at procs) against the first run (want), bit for bit, as an exact
+// resume on another number of cores needs.
+func sameAcrossProcs(t *testing.T, procs int, want, got, again []float32) {
 	t.Helper()
 	sameBits(t, fmt.Sprintf("GOMAXPROCS %d, second run against the first", procs), again, got)
-	if backend == "openblas" {
-		checkClose(t, fmt.Sprintf("GOMAXPROCS %d against the first run", procs), got, f64(want), 1e-5)
-		return
-	}
 	sameBits(t, fmt.Sprintf("GOMAXPROCS %d against the first run", procs), got, want)
 }
 

@@ -257,7 +257,7 @@ func TestUNetDeterminism(t *testing.T) {
 		old := runtime.GOMAXPROCS(procs)
 		got, again := run(), run()
 		runtime.GOMAXPROCS(old)
-		sameAcrossProcs(t, DefaultBackend().Name(), procs, want, got, again)
+		sameAcrossProcs(t, procs, want, got, again)
 	}
 }
 

@@ -141,7 +141,7 @@ func TestDeterminism(t *testing.T) {
 			old := runtime.GOMAXPROCS(procs)
 			got, again := run(), run()
 			runtime.GOMAXPROCS(old)
-			sameAcrossProcs(t, bk.Name(), procs, want, got, again)
+			sameAcrossProcs(t, procs, want, got, again)
 		}
 	})
 }
