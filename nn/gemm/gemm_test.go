@@ -3,6 +3,8 @@
 package gemm
 
 import (
+	"math"
+	"math/rand/v2"
 	"runtime"
 	"testing"
 
@@ -91,5 +93,57 @@ func TestSgemmNoGarbage(t *testing.T) {
 	// product.
 	if got := after.Mallocs - before.Mallocs; got > runs/10 {
 		t.Errorf("%d allocations in %d pairs of products, want at most %d", got, runs, runs/10)
+	}
+}
+
+// TestSgemmSameForAnyThreads holds products to the same bits whatever the
+// number of goroutines that compute them, which package nn's promise of
+// results independent of GOMAXPROCS rests on: each element is one dot
+// product in kc blocks, whichever goroutine owns its chunk of C. The shapes
+// are split by rows and by columns, and one is deeper than the shared-buffer
+// bound (a sum over slices of k).
+func TestSgemmSameForAnyThreads(t *testing.T) {
+	saved := maxShared
+	defer func() { maxShared = saved }()
+	maxShared = 4 * mr * kc
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, s := range []struct {
+		tA, tB  blas.Transpose
+		m, n, k int
+	}{
+		{blas.NoTrans, blas.NoTrans, 64, 784 * 4, 288},
+		{blas.NoTrans, blas.Trans, 64, 288, 784 * 4},
+		{blas.Trans, blas.NoTrans, 576, 784, 64},
+		{blas.NoTrans, blas.NoTrans, 1000, 37, 700},
+	} {
+		ar, ac := s.m, s.k
+		if s.tA == blas.Trans {
+			ar, ac = ac, ar
+		}
+		br, bc := s.k, s.n
+		if s.tB == blas.Trans {
+			br, bc = bc, br
+		}
+		a, b := make([]float32, ar*ac), make([]float32, br*bc)
+		for i := range a {
+			a[i] = float32(rng.NormFloat64())
+		}
+		for i := range b {
+			b[i] = float32(rng.NormFloat64())
+		}
+		var want []float32
+		for _, threads := range []int{1, 2, 3, 5} {
+			c := make([]float32, s.m*s.n)
+			Implementation{Threads: threads}.Sgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, ac, b, bc, 0, c, s.n)
+			if want == nil {
+				want = c
+				continue
+			}
+			for i := range want {
+				if math.Float32bits(c[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%d×%d×%d: %d threads give C[%d] = %g, one thread %g", s.m, s.n, s.k, threads, i, c[i], want[i])
+				}
+			}
+		}
 	}
 }
