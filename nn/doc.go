@@ -35,7 +35,7 @@
 // Layers hold no arithmetic: they call a Backend, which computes whole
 // operations (a convolution, a GroupNorm, an AdamW step). Backends register
 // themselves by name: "cpu" (pure Go, the products on nn/gemm's AVX2/FMA
-// GEMM) in every build, "openblas" (cgo, products on OpenBLAS) with
+// or AVX-512 GEMM) in every build, "openblas" (cgo, products on OpenBLAS) with
 // -tags openblas and "cuda" (an NVIDIA GPU) with -tags cuda, where each
 // becomes the default. DefaultBackend honours UseBackend, then
 // $WINDROSE_NN_BACKEND; each layer and VelocityNet's Config can name one.

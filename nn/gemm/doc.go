@@ -2,7 +2,7 @@
 
 // Package gemm is the float32 matrix multiplication of windrose's neural
 // engine: gonum's blas.Float32 Sgemm, row-major, with a packed, blocked
-// algorithm and an AVX2/FMA assembly micro-kernel.
+// algorithm and AVX2/FMA and AVX-512 assembly micro-kernels.
 //
 // # Use
 //
