@@ -124,13 +124,7 @@ func TestSgemmSameForAnyThreads(t *testing.T) {
 		if s.tB == blas.Trans {
 			br, bc = bc, br
 		}
-		a, b := make([]float32, ar*ac), make([]float32, br*bc)
-		for i := range a {
-			a[i] = float32(rng.NormFloat64())
-		}
-		for i := range b {
-			b[i] = float32(rng.NormFloat64())
-		}
+		a, b := normals(rng, ar*ac), normals(rng, br*bc)
 		var want []float32
 		for _, threads := range []int{1, 2, 3, 5} {
 			c := make([]float32, s.m*s.n)
@@ -146,4 +140,13 @@ func TestSgemmSameForAnyThreads(t *testing.T) {
 			}
 		}
 	}
+}
+
+// normals returns n standard normal values drawn from rng.
+func normals(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(rng.NormFloat64())
+	}
+	return s
 }

@@ -44,20 +44,24 @@ func kernel12x16(pairs, depth int, a, b, c *float32, ldc int, alpha, beta float3
 //go:noescape
 func kernel6x16z(depth int, a, b, c *float32, ldc int, alpha, beta float32)
 
-// kernelAVX2 checks the slice bounds kernel6x16 relies on, then runs it.
-func kernelAVX2(tiles, depth int, a, b, c []float32, ldc int, alpha, beta float32) {
+// checkTiles panics unless a, b and c hold the panels and tiles an
+// assembly kernel reads and writes for tiles tiles of depth depth.
+func checkTiles(tiles, depth int, a, b, c []float32, ldc int) {
 	_ = a[tiles*depth*mr-1]
 	_ = b[depth*nr-1]
 	_ = c[(tiles*mr-1)*ldc+nr-1]
+}
+
+// kernelAVX2 checks the slice bounds kernel6x16 relies on, then runs it.
+func kernelAVX2(tiles, depth int, a, b, c []float32, ldc int, alpha, beta float32) {
+	checkTiles(tiles, depth, a, b, c, ldc)
 	kernel6x16(tiles, depth, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }
 
 // kernelAVX512 checks the same bounds, runs kernel12x16 on the pairs of
 // tiles and kernel6x16z on an odd last one.
 func kernelAVX512(tiles, depth int, a, b, c []float32, ldc int, alpha, beta float32) {
-	_ = a[tiles*depth*mr-1]
-	_ = b[depth*nr-1]
-	_ = c[(tiles*mr-1)*ldc+nr-1]
+	checkTiles(tiles, depth, a, b, c, ldc)
 	if pairs := tiles / 2; pairs > 0 {
 		kernel12x16(pairs, depth, &a[0], &b[0], &c[0], ldc, alpha, beta)
 	}

@@ -33,13 +33,7 @@ func TestKernelAVX512MatchesAVX2(t *testing.T) {
 		t.Skip("the CPU or the operating system has no AVX-512")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	fill := func(n int) []float32 {
-		s := make([]float32, n)
-		for i := range s {
-			s[i] = float32(rng.NormFloat64())
-		}
-		return s
-	}
+	fill := func(n int) []float32 { return normals(rng, n) }
 	nan := float32(math.NaN())
 	for _, tiles := range []int{1, 2, 3, 4, 7, 24} {
 		for _, depth := range []int{1, 3, 4, 5, 9, 64, 256} {

@@ -18,13 +18,7 @@ import (
 // ragged panels and products split across goroutines or not.
 func TestSgemmPackedB(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	fill := func(n int) []float32 {
-		s := make([]float32, n)
-		for i := range s {
-			s[i] = float32(rng.NormFloat64())
-		}
-		return s
-	}
+	fill := func(n int) []float32 { return normals(rng, n) }
 	for _, threads := range []int{1, 2, 3} {
 		for _, d := range []struct{ m, n, k int }{
 			{1, 40, 16}, {6, 16, 1}, {7, 33, 9}, {16, 448, 16}, {32, 1000, 32}, {64, 200, 128}, {13, 17, 256}, {150, 70, 64},
