@@ -25,13 +25,13 @@ func TestMNISTLoads(t *testing.T) {
 	if len(models.MNIST) > 8<<20 {
 		t.Errorf("shipped model is %d bytes", len(models.MNIST))
 	}
-	// The run docs/flowmatch.md describes: the default recipe for 109,200
-	// steps of batch 64 (6,985,088 images: 116 epochs of 938 steps, the
-	// last batch of each partial, and 392 steps of 64), in five runs to
-	// 10,400, 20,800, 36,400, 72,800 and 109,200 steps. A model for
+	// The run docs/flowmatch.md describes: the default recipe for 152,880
+	// steps of batch 64 (9,779,136 images: 162 epochs of 938 steps, the
+	// last batch of each partial, and 924 steps of 64), in six runs to
+	// 10,400, 20,800, 36,400, 72,800, 109,200 and 152,880 steps. A model for
 	// sharing records no path on the machine that trained it.
-	if m.Step != 109200 || m.Images != 6985088 || m.Config.Arch != flowmatch.ArchUNet || m.Shape != [3]int{1, 28, 28} || m.Config.Checkpoint != "" {
-		t.Errorf("shipped model: %d steps, %d images, arch %q, shape %v, checkpoint %q; want 109200, 6985088, unet, [1 28 28], \"\"", m.Step, m.Images, m.Config.Arch, m.Shape, m.Config.Checkpoint)
+	if m.Step != 152880 || m.Images != 9779136 || m.Config.Arch != flowmatch.ArchUNet || m.Shape != [3]int{1, 28, 28} || m.Config.Checkpoint != "" {
+		t.Errorf("shipped model: %d steps, %d images, arch %q, shape %v, checkpoint %q; want 152880, 9779136, unet, [1 28 28], \"\"", m.Step, m.Images, m.Config.Arch, m.Shape, m.Config.Checkpoint)
 	}
 }
 
@@ -101,7 +101,7 @@ func TestDefaultBudgetModelLoads(t *testing.T) {
 // so that the run can be continued (windrose train -resume), holds the
 // shipped weights as its EMA, bit for bit.
 func TestShippedCheckpoint(t *testing.T) {
-	ck := load(t, "checkpoints/mnist-unet-109200.safetensors", flowmatch.EMAWeights)
+	ck := load(t, "checkpoints/mnist-unet-152880.safetensors", flowmatch.EMAWeights)
 	m := shipped(t)
 	if ck.Step != m.Step || ck.Images != m.Images {
 		t.Errorf("checkpoint at step %d (%d images), shipped model at %d (%d)", ck.Step, ck.Images, m.Step, m.Images)
