@@ -33,14 +33,13 @@ func TestKernelAVX512MatchesAVX2(t *testing.T) {
 		t.Skip("the CPU or the operating system has no AVX-512")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	fill := func(n int) []float32 { return normals(rng, n) }
 	nan := float32(math.NaN())
 	for _, tiles := range []int{1, 2, 3, 4, 7, 24} {
 		for _, depth := range []int{1, 3, 4, 5, 9, 64, 256} {
 			for _, beta := range []float32{0, 1, -0.375, nan} {
 				const ldc = nr + 5
-				a, b := fill(tiles*mr*depth), fill(depth*nr)
-				c := fill(tiles * mr * ldc)
+				a, b := normals(rng, tiles*mr*depth), normals(rng, depth*nr)
+				c := normals(rng, tiles*mr*ldc)
 				if beta == 0 {
 					for i := range c {
 						if i%3 == 0 {

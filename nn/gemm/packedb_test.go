@@ -18,7 +18,6 @@ import (
 // ragged panels and products split across goroutines or not.
 func TestSgemmPackedB(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	fill := func(n int) []float32 { return normals(rng, n) }
 	for _, threads := range []int{1, 2, 3} {
 		for _, d := range []struct{ m, n, k int }{
 			{1, 40, 16}, {6, 16, 1}, {7, 33, 9}, {16, 448, 16}, {32, 1000, 32}, {64, 200, 128}, {13, 17, 256}, {150, 70, 64},
@@ -30,8 +29,8 @@ func TestSgemmPackedB(t *testing.T) {
 					if tA == blas.Trans {
 						lda = d.m + 3
 					}
-					a := fill(max(d.m, d.k) * lda)
-					b := fill(d.k * d.n)
+					a := normals(rng, max(d.m, d.k)*lda)
+					b := normals(rng, d.k*d.n)
 					bp := make([]float32, PackedBLen(d.k, d.n))
 					for p := range d.k {
 						for j := range d.n {
@@ -39,7 +38,7 @@ func TestSgemmPackedB(t *testing.T) {
 						}
 					}
 					ldc := d.n + 2
-					want := fill(d.m * ldc)
+					want := normals(rng, d.m*ldc)
 					got := slices.Clone(want)
 					gotAB := slices.Clone(want)
 					impl := Implementation{Threads: threads}
@@ -47,7 +46,7 @@ func TestSgemmPackedB(t *testing.T) {
 					impl.SgemmPackedB(tA, d.m, d.n, d.k, 0.5, a, lda, bp, beta, got, ldc)
 					// A packed once by PackA gives SgemmPackedB's C bit
 					// for bit, single rows included.
-					ap := fill(PackedALen(d.m, d.k)) // PackA must write every value
+					ap := normals(rng, PackedALen(d.m, d.k)) // PackA must write every value
 					impl.PackA(ap, tA, d.m, d.k, a, lda)
 					impl.SgemmPackedAB(d.m, d.n, d.k, 0.5, ap, bp, beta, gotAB, ldc)
 					if !slices.Equal(gotAB, got) {
