@@ -3,8 +3,9 @@
 // probabilities, from which it computes the Fréchet distance between two
 // image sets (FID, Heusel et al., "GANs Trained by a Two Time-Scale Update
 // Rule Converge to a Local Nash Equilibrium", NeurIPS 2017, with this
-// classifier in place of Inception-v3), the mean top-class confidence and the
-// entropy of the predicted-class histogram.
+// classifier in place of Inception-v3), the improved precision and recall of
+// Kynkäänniemi et al. (NeurIPS 2019, Manifold), the mean top-class
+// confidence and the entropy of the predicted-class histogram.
 //
 // # Classifier
 //

@@ -20,23 +20,47 @@ type Report struct {
 	Histogram [Classes]int
 	// Entropy is HistogramEntropy(Histogram), in nats.
 	Entropy float64
+	// Precision is the fraction of the images whose features lie in the
+	// reference's manifold (Manifold): how many look like some real digit.
+	Precision float64
+	// Recall is the fraction of the reference's images whose features lie
+	// in the manifold of the images': how much of the data they cover.
+	Recall float64
 }
 
-// Reference returns the feature statistics of images (28×28 bytes each),
-// typically the 10,000 MNIST test images, for Evaluate.
-func (c *Classifier) Reference(ctx context.Context, images []uint8) (*Gaussian, error) {
+// Reference is what Evaluate compares images with: the feature statistics
+// and the feature manifold (NeighbourK neighbours) of a set of real images.
+type Reference struct {
+	Gaussian *Gaussian
+	Manifold *Manifold
+	// features are the real images', kept for the recall.
+	features []float32
+}
+
+// Reference returns the feature statistics and manifold of images (28×28
+// bytes each, more than NeighbourK), typically the 10,000 MNIST test
+// images, for Evaluate.
+func (c *Classifier) Reference(ctx context.Context, images []uint8) (*Reference, error) {
 	n := len(images) / imageLen
 	f := make([]float32, n*FeatureDim)
 	if err := c.Features(ctx, f, images); err != nil {
 		return nil, err
 	}
-	return FitGaussian(f, FeatureDim)
+	g, err := FitGaussian(f, FeatureDim)
+	if err != nil {
+		return nil, err
+	}
+	m, err := NewManifold(ctx, f, FeatureDim, NeighbourK)
+	if err != nil {
+		return nil, err
+	}
+	return &Reference{Gaussian: g, Manifold: m, features: f}, nil
 }
 
 // MNISTReference returns Reference of the 10,000 MNIST test images in dir
 // (mnist.DefaultDir finds the copy in the Go module cache): the reference
 // of every FID windrose reports.
-func (c *Classifier) MNISTReference(ctx context.Context, dir string) (*Gaussian, error) {
+func (c *Classifier) MNISTReference(ctx context.Context, dir string) (*Reference, error) {
 	test, err := mnist.Load(dir, mnist.Test)
 	if err != nil {
 		return nil, err
@@ -44,10 +68,12 @@ func (c *Classifier) MNISTReference(ctx context.Context, dir string) (*Gaussian,
 	return c.Reference(ctx, test.Images.Pixels)
 }
 
-// Evaluate scores images (28×28 bytes each, at least 2) against the
-// reference statistics ref: FID, mean confidence and class-histogram
-// entropy.
-func (c *Classifier) Evaluate(ctx context.Context, images []uint8, ref *Gaussian) (*Report, error) {
+// Evaluate scores images (28×28 bytes each, more than NeighbourK) against
+// the reference ref: FID, mean confidence, class-histogram entropy,
+// precision and recall. Precision and recall depend on the number of
+// images: compare them between sets of the same size as well as the same
+// reference.
+func (c *Classifier) Evaluate(ctx context.Context, images []uint8, ref *Reference) (*Report, error) {
 	n := len(images) / imageLen
 	f := make([]float32, n*FeatureDim)
 	p := make([]float64, n*Classes)
@@ -58,11 +84,21 @@ func (c *Classifier) Evaluate(ctx context.Context, images []uint8, ref *Gaussian
 	if err != nil {
 		return nil, fmt.Errorf("eval: %d images: %w", n, err)
 	}
-	fid, err := FrechetDistance(g, ref)
+	fid, err := FrechetDistance(g, ref.Gaussian)
 	if err != nil {
 		return nil, err
 	}
 	r := &Report{N: n, FID: fid, Confidence: MeanConfidence(p), Histogram: ClassHistogram(p)}
 	r.Entropy = HistogramEntropy(r.Histogram)
+	if r.Precision, err = ref.Manifold.Coverage(ctx, f); err != nil {
+		return nil, err
+	}
+	m, err := NewManifold(ctx, f, FeatureDim, NeighbourK)
+	if err != nil {
+		return nil, fmt.Errorf("eval: %d images: %w", n, err)
+	}
+	if r.Recall, err = m.Coverage(ctx, ref.features); err != nil {
+		return nil, err
+	}
 	return r, nil
 }

@@ -29,20 +29,29 @@ func TestEvalBadInput(t *testing.T) {
 	must(os.WriteFile(path("empty.npy"), nil, 0o644))
 	must(npy.WriteUint8(path("shape.npy"), make([]uint8, 2*27*28), 2, 27, 28))
 	must(npy.WriteUint8(path("one.npy"), make([]uint8, 784), 1, 28, 28))
-	nan := make([]float32, 2*784)
+	must(npy.WriteUint8(path("three.npy"), make([]uint8, 3*784), 3, 28, 28))
+	nan := make([]float32, 4*784)
 	nan[900] = float32(math.NaN())
-	must(npy.WriteFloat32(path("nan.npy"), nan, 2, 28, 28))
+	must(npy.WriteFloat32(path("nan.npy"), nan, 4, 28, 28))
 	must(os.Mkdir(path("pngs"), 0o755))
 	f, err := os.Create(path("pngs/a.png"))
 	must(err)
 	must(png.Encode(f, image.NewGray(image.Rect(0, 0, 30, 28))))
 	must(f.Close())
-	must(os.WriteFile(path("pngs/b.png"), []byte("not a png"), 0o644))
+	for _, n := range []string{"b", "c", "d"} {
+		must(os.WriteFile(path("pngs/"+n+".png"), []byte("not a png"), 0o644))
+	}
+	must(os.Mkdir(path("pngs3"), 0o755))
+	for _, n := range []string{"a", "b", "c"} {
+		must(os.WriteFile(path("pngs3/"+n+".png"), []byte("not a png"), 0o644))
+	}
 
 	for _, c := range []struct{ file, want string }{
 		{"empty.npy", "empty.npy"},
 		{"shape.npy", "[2 27 28]"},
-		{"one.npy", "at least 2"},
+		{"one.npy", "1 image(s): scoring needs at least 4"},
+		{"three.npy", "3 image(s): scoring needs at least 4"},
+		{"pngs3", "3 PNG file(s): scoring needs at least 4"},
 		{"nan.npy", "NaN"},
 		{"missing.npy", "missing.npy"},
 		{"pngs", "a.png: image is 30×28"},
@@ -62,22 +71,22 @@ func TestEvalBadInput(t *testing.T) {
 // directory of 28×28 PNGs read in name order.
 func TestEvalReadImages(t *testing.T) {
 	dir := t.TempDir()
-	pix := make([]uint8, 3*784)
+	pix := make([]uint8, 4*784)
 	for i := range pix {
 		pix[i] = uint8(i * 7)
 	}
 	p := filepath.Join(dir, "u8.npy")
-	if err := npy.WriteUint8(p, pix, 3, 1, 28, 28); err != nil {
+	if err := npy.WriteUint8(p, pix, 4, 1, 28, 28); err != nil {
 		t.Fatal(err)
 	}
 	got, err := readEvalImages(p)
 	if err != nil || string(got) != string(pix) {
-		t.Fatalf("uint8 [3,1,28,28]: %v, equal %v", err, string(got) == string(pix))
+		t.Fatalf("uint8 [4,1,28,28]: %v, equal %v", err, string(got) == string(pix))
 	}
-	x := make([]float32, 2*784)
+	x := make([]float32, 4*784)
 	x[0], x[1], x[2] = -1, 1, 0
 	p = filepath.Join(dir, "f32.npy")
-	if err := npy.WriteFloat32(p, x, 2, 28, 28); err != nil {
+	if err := npy.WriteFloat32(p, x, 4, 28, 28); err != nil {
 		t.Fatal(err)
 	}
 	got, err = readEvalImages(p)
@@ -92,7 +101,7 @@ func TestEvalReadImages(t *testing.T) {
 	if err := os.Mkdir(pd, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for k := range 3 {
+	for k := range 4 {
 		g := image.NewGray(image.Rect(0, 0, 28, 28))
 		copy(g.Pix, pix[k*784:(k+1)*784])
 		f, err := os.Create(filepath.Join(pd, "img"+strconv.Itoa(k)+".png"))
@@ -112,7 +121,9 @@ func TestEvalReadImages(t *testing.T) {
 
 // TestEvalScores runs the whole command on 500 MNIST test images, which
 // must score as clean digits: all ten classes predicted, a mean confidence
-// above 0.9 (the classifier is over 98% accurate on them). It loads MNIST
+// above 0.9 (the classifier is over 98% accurate on them), and a precision
+// of exactly 1 (each is one of the reference's own images, so inside its
+// ball) with a recall of at least 500/10,000 (the same). It loads MNIST
 // and scores 10,500 images (seconds), so it is skipped under -short; the
 // package eval tests cover the parts.
 func TestEvalScores(t *testing.T) {
@@ -147,14 +158,19 @@ func TestEvalScores(t *testing.T) {
 			row = strings.Fields(strings.TrimPrefix(l, p))
 		}
 	}
-	if len(row) < 4 {
+	if len(row) < 6 {
 		t.Fatalf("no score row for %s:\n%s", p, stdout)
 	}
-	fid, err1 := strconv.ParseFloat(row[1], 64)
-	conf, err2 := strconv.ParseFloat(row[2], 64)
-	ent, err3 := strconv.ParseFloat(row[3], 64)
-	if err1 != nil || err2 != nil || err3 != nil {
-		t.Fatalf("score row %q", row)
+	var v [5]float64
+	for i := range v {
+		var err error
+		if v[i], err = strconv.ParseFloat(row[1+i], 64); err != nil {
+			t.Fatalf("score row %q: %v", row, err)
+		}
+	}
+	fid, precision, recall, conf, ent := v[0], v[1], v[2], v[3], v[4]
+	if precision != 1 || recall < 0.05 || recall > 1 {
+		t.Errorf("500 MNIST test images: precision %v, recall %v; want 1 and in [0.05, 1]", precision, recall)
 	}
 	// 500 test images against all 10,000: the FID is only the sampling
 	// noise of 500 draws, far below the uniform-noise value (about 1,800
