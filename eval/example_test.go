@@ -22,18 +22,20 @@ func ExampleFrechetDistance() {
 	// Output: 25.000000
 }
 
-// Precision of three generated points against four real ones on a line.
-// With k = 1 each real point's ball reaches its nearest neighbour: 0 and 1
-// have radius 1, 3 radius 2 and 7 radius 4. A point at 5 lies in the balls
-// of 3 and 7, one at 11 on the edge of 7's, one at 12 in none: precision
-// 2/3.
+// Three generated points against four real ones on a line. With k = 1
+// each real point's ball reaches its nearest neighbour: 0 and 1 have
+// radius 1, 3 radius 2 and 7 radius 4. A point at 5 lies in the balls of
+// 3 and 7, one at 11 on the edge of 7's, one at 12 in none: precision 2/3,
+// density (2 + 1 + 0)/3 = 1, and 2 of the 4 balls hold a point.
 func ExampleManifold() {
 	ctx := context.Background()
 	real, _ := eval.NewManifold(ctx, []float32{0, 1, 3, 7}, 1, 1)
 	gen := []float32{5, 11, 12}
 	realism := make([]float64, len(gen))
 	_ = real.Realism(ctx, realism, gen)
-	precision, _ := real.Coverage(ctx, gen)
-	fmt.Printf("realism %.2f, precision %.3f\n", realism, precision)
-	// Output: realism [2.00 1.00 0.80], precision 0.667
+	c, _ := real.Compare(ctx, gen)
+	fmt.Printf("realism %.2f\nprecision %.3f, density %.3f, coverage %.3f\n", realism, c.Precision, c.Density, c.Coverage)
+	// Output:
+	// realism [2.00 1.00 0.80]
+	// precision 0.667, density 1.000, coverage 0.500
 }

@@ -25,15 +25,18 @@ const distBlock = 256
 // Kynkäänniemi, Karras, Laine, Lehtinen and Aila, "Improved Precision and
 // Recall Metric for Assessing Generative Models", NeurIPS 2019.
 //
-// With the real images' manifold, the fraction of generated images inside
-// it is the precision (how many samples look like some real digit); with
-// the generated images' manifold, the fraction of real images inside it is
-// the recall (how much of the data the model covers). Unlike FID, which
-// mixes the two into one number, they say whether a model draws malformed
-// digits (low precision) or too few kinds of digit (low recall). The
-// estimates depend on the number of vectors: compare them at equal N.
+// Built on real images' features, it judges a model's samples (Compare):
+// how many fall inside it (precision), how densely they sit among the real
+// vectors (density) and how much of it they reach (coverage); Realism
+// scores them one by one. Unlike FID, which mixes the two into one number,
+// these say whether a model draws digits that look like no real one (low
+// density) or leaves kinds of digit out (low coverage). Precision alone is
+// fragile: a real outlier's ball is large, and with the shipped classifier
+// on MNIST it holds most uniform-noise images (docs/eval.md); density and
+// coverage (Naeem et al. 2020) count that ball once. All of them depend on
+// the number of vectors: compare them at equal N.
 type Manifold struct {
-	dim      int
+	dim, k   int
 	features *mat.Dense // n × dim, float64
 	norms    []float64  // squared norm of each row
 	radii2   []float64  // squared distance of each row to its k-th neighbour
@@ -55,23 +58,15 @@ func NewManifold(ctx context.Context, features []float32, dim, k int) (*Manifold
 	if n <= k {
 		return nil, fmt.Errorf("eval: %d feature vectors: a manifold of %d-th neighbours needs at least %d", n, k, k+1)
 	}
-	m := &Manifold{dim: dim, features: mat.NewDense(n, dim, nil), norms: make([]float64, n), radii2: make([]float64, n)}
-	for i := range n {
-		row := m.features.RawRowView(i)
-		var s float64
-		for j, v := range features[i*dim : (i+1)*dim] {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, fmt.Errorf("eval: feature %d of vector %d is %v", j, i, v)
-			}
-			row[j] = float64(v)
-			s += row[j] * row[j]
-		}
-		m.norms[i] = s
+	m := &Manifold{dim: dim, k: k, radii2: make([]float64, n)}
+	var err error
+	if m.features, m.norms, err = m.queries(features); err != nil {
+		return nil, err
 	}
 	// The k smallest squared distances of each row, kept sorted: k is
 	// small, so insertion beats a heap.
 	nearest := make([]float64, k)
-	err := m.distances(ctx, m.features, m.norms, func(i int, d2 []float64) {
+	err = m.distances(ctx, m.features, m.norms, func(i int, d2 []float64) {
 		for t := range nearest {
 			nearest[t] = math.Inf(1)
 		}
@@ -110,19 +105,9 @@ func (m *Manifold) Realism(ctx context.Context, dst []float64, features []float3
 	if len(features) != n*m.dim {
 		panic(fmt.Sprintf("eval: %d feature values for %d vectors of %d", len(features), n, m.dim))
 	}
-	q := mat.NewDense(max(n, 1), m.dim, nil)
-	norms := make([]float64, n)
-	for i := range n {
-		row := q.RawRowView(i)
-		var s float64
-		for j, v := range features[i*m.dim : (i+1)*m.dim] {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return fmt.Errorf("eval: feature %d of vector %d is %v", j, i, v)
-			}
-			row[j] = float64(v)
-			s += row[j] * row[j]
-		}
-		norms[i] = s
+	q, norms, err := m.queries(features)
+	if err != nil {
+		return err
 	}
 	if n == 0 {
 		return nil
@@ -141,25 +126,89 @@ func (m *Manifold) Realism(ctx context.Context, dst []float64, features []float3
 	})
 }
 
-// Coverage returns the fraction of the vectors in features (dim values
-// each) that lie in m: the precision when m is the real images' manifold
-// and features are the generated images', the recall the other way round.
-func (m *Manifold) Coverage(ctx context.Context, features []float32) (float64, error) {
-	n := len(features) / m.dim
-	if n == 0 {
-		panic("eval: coverage of no vectors")
+// Comparison is what Compare measures of a set of query vectors (a
+// model's samples' features) against a Manifold (real images').
+type Comparison struct {
+	// Precision is the fraction of the queries inside at least one ball
+	// (Kynkäänniemi et al. 2019). One real outlier's large ball can hold
+	// many queries that look like nothing real, so it can be high for
+	// bad samples.
+	Precision float64
+	// Density is the mean over the queries of the number of balls that
+	// hold each, divided by k (Naeem, Oh, Uh, Choi and Yoo, "Reliable
+	// Fidelity and Diversity Metrics for Generative Models", ICML 2020):
+	// an outlier's ball counts once, not as a whole region. About 1 for
+	// queries distributed like the manifold's own vectors; it can exceed
+	// 1 for queries packed where the vectors are dense.
+	Density float64
+	// Coverage is the fraction of the balls that hold at least one query
+	// (Naeem et al. 2020): how much of the data the queries reach, at most
+	// 1.
+	Coverage float64
+}
+
+// Compare measures the n = len(features)/dim query vectors in features
+// against m, in one pass over their distances (see Comparison). It returns
+// an error for a non-finite value and panics for no queries.
+func (m *Manifold) Compare(ctx context.Context, features []float32) (Comparison, error) {
+	if len(features)%m.dim != 0 || len(features) == 0 {
+		panic(fmt.Sprintf("eval: Compare: %d feature values are not a positive number of vectors of %d", len(features), m.dim))
 	}
-	r := make([]float64, n)
-	if err := m.Realism(ctx, r, features); err != nil {
-		return 0, err
+	q, norms, err := m.queries(features)
+	if err != nil {
+		return Comparison{}, err
 	}
-	in := 0
-	for _, v := range r {
-		if v >= 1 {
-			in++
+	n := len(norms)
+	reached := make([]bool, len(m.norms))
+	var inside, count int
+	err = m.distances(ctx, q, norms, func(i int, d2 []float64) {
+		c := 0
+		for j, d := range d2 {
+			if d <= m.radii2[j] {
+				c++
+				reached[j] = true
+			}
+		}
+		count += c
+		if c > 0 {
+			inside++
+		}
+	})
+	if err != nil {
+		return Comparison{}, err
+	}
+	var covered int
+	for _, r := range reached {
+		if r {
+			covered++
 		}
 	}
-	return float64(in) / float64(n), nil
+	return Comparison{
+		Precision: float64(inside) / float64(n),
+		Density:   float64(count) / float64(m.k*n),
+		Coverage:  float64(covered) / float64(len(reached)),
+	}, nil
+}
+
+// queries copies features into a matrix of float64 rows with their squared
+// norms, refusing non-finite values.
+func (m *Manifold) queries(features []float32) (*mat.Dense, []float64, error) {
+	n := len(features) / m.dim
+	q := mat.NewDense(max(n, 1), m.dim, nil)
+	norms := make([]float64, n)
+	for i := range n {
+		row := q.RawRowView(i)
+		var s float64
+		for j, v := range features[i*m.dim : (i+1)*m.dim] {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, nil, fmt.Errorf("eval: feature %d of vector %d is %v", j, i, v)
+			}
+			row[j] = float64(v)
+			s += row[j] * row[j]
+		}
+		norms[i] = s
+	}
+	return q, norms, nil
 }
 
 // distances calls row(i, d2) for each row i of q, with d2[j] the squared

@@ -17,6 +17,9 @@ import (
 // so its realism is max(1/5, 1/4, 2/2, 4/2) = 2; one at 12 is
 // max(1/12, 1/11, 2/9, 4/5) = 0.8, outside every ball; one at 3 is on a
 // point, +Inf; one at 11 touches the ball of 7 (radius 4): 1, inside.
+// Against the balls [−1, 1], [0, 2], [1, 5] and [3, 11] the queries lie in
+// 2, 0, 2 and 1 balls: precision 3/4, density 5/4 (k = 1), and only the
+// balls of 3 and 7 hold a query: coverage 1/2.
 func TestManifoldLine(t *testing.T) {
 	ctx := context.Background()
 	m, err := NewManifold(ctx, []float32{0, 1, 3, 7}, 1, 1)
@@ -33,12 +36,12 @@ func TestManifoldLine(t *testing.T) {
 	if diff := cmp.Diff([]float64{2, 0.8, math.Inf(1), 1}, got, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
 		t.Errorf("realism (-want +got):\n%s", diff)
 	}
-	c, err := m.Coverage(ctx, []float32{5, 12, 3, 11})
+	c, err := m.Compare(ctx, []float32{5, 12, 3, 11})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c != 0.75 {
-		t.Errorf("coverage %v, want 3 of 4 inside", c)
+	if diff := cmp.Diff(Comparison{Precision: 0.75, Density: 1.25, Coverage: 0.5}, c); diff != "" {
+		t.Errorf("Compare (-want +got):\n%s", diff)
 	}
 }
 
@@ -115,71 +118,89 @@ func TestManifoldBrute(t *testing.T) {
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
 		t.Errorf("realism (-want +got):\n%s", diff)
 	}
-	var in int
-	for _, r := range want {
-		if r >= 1 {
+	// The comparison, counted ball by ball from the brute-force distances.
+	var in, count int
+	reached := make([]bool, n)
+	for i := range nq {
+		c := 0
+		for j := range n {
+			if dist2(q[i*dim:(i+1)*dim], f[j*dim:(j+1)*dim]) <= m.radii2[j] {
+				c++
+				reached[j] = true
+			}
+		}
+		count += c
+		if c > 0 {
 			in++
 		}
 	}
-	if in == 0 || in == nq {
-		t.Fatalf("test data: %d of %d queries inside, want some of each", in, nq)
+	var covered int
+	for _, r := range reached {
+		if r {
+			covered++
+		}
 	}
-	c, err := m.Coverage(ctx, q)
+	if in == 0 || in == nq || covered == 0 || covered == n {
+		t.Fatalf("test data: %d of %d queries inside, %d of %d balls reached: want some of each", in, nq, covered, n)
+	}
+	wantC := Comparison{
+		Precision: float64(in) / float64(nq),
+		Density:   float64(count) / float64(k*nq),
+		Coverage:  float64(covered) / float64(n),
+	}
+	c, err := m.Compare(ctx, q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c != float64(in)/float64(nq) {
-		t.Errorf("coverage %v, want %d/%d", c, in, nq)
+	if diff := cmp.Diff(wantC, c, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+		t.Errorf("Compare (-want +got):\n%s", diff)
 	}
 }
 
-// TestPrecisionRecall checks the two numbers' meaning on data whose answer
-// is known: the real set is two well-separated clusters; a model that
-// draws only one of them has full precision and half the recall, and one
-// whose samples are all far from the data has neither.
-func TestPrecisionRecall(t *testing.T) {
+// TestCompareMeaning checks the three numbers on data whose answer is
+// known. The real set is two well-separated clusters and one outlier far
+// from both, whose ball (reaching into a cluster) is huge. Samples drawn
+// like the real ones score precision and density near 1 and coverage well
+// above one half; a model that draws only one cluster keeps its precision
+// and density but halves its coverage; samples far from everything score
+// 0; samples packed around the outlier fall into its ball alone, so they
+// fool the precision (1) but not the density (1 ball of k = 3: 1/3) nor
+// the coverage (1 ball of 601).
+func TestCompareMeaning(t *testing.T) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(5, 6))
 	const dim, n = 4, 600
-	cluster := func(dst []float32, centre float64) {
-		for i := range dst {
-			dst[i] = float32(centre + rng.NormFloat64())
+	cluster := func(m int, centre float64) []float32 {
+		d := make([]float32, m*dim)
+		for i := range d {
+			d[i] = float32(centre + rng.NormFloat64())
 		}
+		return d
 	}
-	real := make([]float32, n*dim)
-	cluster(real[:n*dim/2], -20)
-	cluster(real[n*dim/2:], 20)
-	oneMode := make([]float32, n*dim)
-	cluster(oneMode, 20)
-	far := make([]float32, n*dim)
-	cluster(far, 100)
+	real := append(cluster(n/2, -20), cluster(n/2, 20)...)
+	real = append(real, 200, 200, 200, 200) // the outlier
+	like := append(cluster(n/2, -20), cluster(n/2, 20)...)
 	rm, err := NewManifold(ctx, real, dim, NeighbourK)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		name              string
-		gen               []float32
-		precision, recall float64
-		tolerance         float64
+		name      string
+		gen       []float32
+		want      Comparison
+		tolerance float64
 	}{
-		{"one mode", oneMode, 1, 0.5, 0.1},
-		{"far", far, 0, 0, 0},
+		{"like the data", like, Comparison{Precision: 0.95, Density: 1, Coverage: 0.95}, 0.1},
+		{"one cluster", cluster(n, 20), Comparison{Precision: 0.95, Density: 1, Coverage: 0.47}, 0.1},
+		{"far", cluster(n, -300), Comparison{}, 0},
+		{"at the outlier", cluster(n, 200), Comparison{Precision: 1, Density: 1.0 / 3, Coverage: 1.0 / (n + 1)}, 1e-12},
 	} {
-		p, err := rm.Coverage(ctx, c.gen)
+		got, err := rm.Compare(ctx, c.gen)
 		if err != nil {
 			t.Fatal(err)
 		}
-		gm, err := NewManifold(ctx, c.gen, dim, NeighbourK)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := gm.Coverage(ctx, real)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(p-c.precision) > c.tolerance || math.Abs(r-c.recall) > c.tolerance {
-			t.Errorf("%s: precision %.3f, recall %.3f, want %v, %v ± %v", c.name, p, r, c.precision, c.recall, c.tolerance)
+		if diff := cmp.Diff(c.want, got, cmpopts.EquateApprox(0, c.tolerance)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.name, diff)
 		}
 	}
 }
@@ -201,7 +222,7 @@ func TestManifoldErrors(t *testing.T) {
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := m.Coverage(cancelled, []float32{1}); err != context.Canceled {
+	if _, err := m.Compare(cancelled, []float32{1}); err != context.Canceled {
 		t.Errorf("cancelled context: %v", err)
 	}
 }

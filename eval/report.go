@@ -20,12 +20,12 @@ type Report struct {
 	Histogram [Classes]int
 	// Entropy is HistogramEntropy(Histogram), in nats.
 	Entropy float64
-	// Precision is the fraction of the images whose features lie in the
-	// reference's manifold (Manifold): how many look like some real digit.
-	Precision float64
-	// Recall is the fraction of the reference's images whose features lie
-	// in the manifold of the images': how much of the data they cover.
-	Recall float64
+	// Density and Coverage compare the images' features with the
+	// reference's manifold (Manifold.Compare; Naeem et al. 2020): how
+	// densely the images sit among real digits (fidelity; about 1 for real
+	// digits), and the fraction of real digits with an image nearby
+	// (diversity). Both depend on the number of images.
+	Density, Coverage float64
 }
 
 // Reference is what Evaluate compares images with: the feature statistics
@@ -33,8 +33,6 @@ type Report struct {
 type Reference struct {
 	Gaussian *Gaussian
 	Manifold *Manifold
-	// features are the real images', kept for the recall.
-	features []float32
 }
 
 // Reference returns the feature statistics and manifold of images (28×28
@@ -54,7 +52,7 @@ func (c *Classifier) Reference(ctx context.Context, images []uint8) (*Reference,
 	if err != nil {
 		return nil, err
 	}
-	return &Reference{Gaussian: g, Manifold: m, features: f}, nil
+	return &Reference{Gaussian: g, Manifold: m}, nil
 }
 
 // MNISTReference returns Reference of the 10,000 MNIST test images in dir
@@ -70,7 +68,7 @@ func (c *Classifier) MNISTReference(ctx context.Context, dir string) (*Reference
 
 // Evaluate scores images (28×28 bytes each, more than NeighbourK) against
 // the reference ref: FID, mean confidence, class-histogram entropy,
-// precision and recall. Precision and recall depend on the number of
+// density and coverage. Density and coverage depend on the number of
 // images: compare them between sets of the same size as well as the same
 // reference.
 func (c *Classifier) Evaluate(ctx context.Context, images []uint8, ref *Reference) (*Report, error) {
@@ -90,15 +88,10 @@ func (c *Classifier) Evaluate(ctx context.Context, images []uint8, ref *Referenc
 	}
 	r := &Report{N: n, FID: fid, Confidence: MeanConfidence(p), Histogram: ClassHistogram(p)}
 	r.Entropy = HistogramEntropy(r.Histogram)
-	if r.Precision, err = ref.Manifold.Coverage(ctx, f); err != nil {
-		return nil, err
-	}
-	m, err := NewManifold(ctx, f, FeatureDim, NeighbourK)
+	cmp, err := ref.Manifold.Compare(ctx, f)
 	if err != nil {
-		return nil, fmt.Errorf("eval: %d images: %w", n, err)
-	}
-	if r.Recall, err = m.Coverage(ctx, ref.features); err != nil {
 		return nil, err
 	}
+	r.Density, r.Coverage = cmp.Density, cmp.Coverage
 	return r, nil
 }

@@ -2,16 +2,23 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/windrose/windrose/eval"
+	"github.com/windrose/windrose/internal/report"
 	"github.com/windrose/windrose/mnist"
+	"github.com/windrose/windrose/models"
 	"github.com/windrose/windrose/npy"
 )
 
@@ -29,7 +36,6 @@ func TestEvalBadInput(t *testing.T) {
 	must(os.WriteFile(path("empty.npy"), nil, 0o644))
 	must(npy.WriteUint8(path("shape.npy"), make([]uint8, 2*27*28), 2, 27, 28))
 	must(npy.WriteUint8(path("one.npy"), make([]uint8, 784), 1, 28, 28))
-	must(npy.WriteUint8(path("three.npy"), make([]uint8, 3*784), 3, 28, 28))
 	nan := make([]float32, 4*784)
 	nan[900] = float32(math.NaN())
 	must(npy.WriteFloat32(path("nan.npy"), nan, 4, 28, 28))
@@ -41,17 +47,11 @@ func TestEvalBadInput(t *testing.T) {
 	for _, n := range []string{"b", "c", "d"} {
 		must(os.WriteFile(path("pngs/"+n+".png"), []byte("not a png"), 0o644))
 	}
-	must(os.Mkdir(path("pngs3"), 0o755))
-	for _, n := range []string{"a", "b", "c"} {
-		must(os.WriteFile(path("pngs3/"+n+".png"), []byte("not a png"), 0o644))
-	}
 
 	for _, c := range []struct{ file, want string }{
 		{"empty.npy", "empty.npy"},
 		{"shape.npy", "[2 27 28]"},
-		{"one.npy", "1 image(s): scoring needs at least 4"},
-		{"three.npy", "3 image(s): scoring needs at least 4"},
-		{"pngs3", "3 PNG file(s): scoring needs at least 4"},
+		{"one.npy", "1 image(s): FID needs at least 2"},
 		{"nan.npy", "NaN"},
 		{"missing.npy", "missing.npy"},
 		{"pngs", "a.png: image is 30×28"},
@@ -121,9 +121,9 @@ func TestEvalReadImages(t *testing.T) {
 
 // TestEvalScores runs the whole command on 500 MNIST test images, which
 // must score as clean digits: all ten classes predicted, a mean confidence
-// above 0.9 (the classifier is over 98% accurate on them), and a precision
-// of exactly 1 (each is one of the reference's own images, so inside its
-// ball) with a recall of at least 500/10,000 (the same). It loads MNIST
+// above 0.9 (the classifier is over 98% accurate on them), and, since each
+// is one of the reference's own images and so inside its own ball, a
+// density of at least 1/3 and a coverage of at least 500/10,000. It loads MNIST
 // and scores 10,500 images (seconds), so it is skipped under -short; the
 // package eval tests cover the parts.
 func TestEvalScores(t *testing.T) {
@@ -146,7 +146,9 @@ func TestEvalScores(t *testing.T) {
 	oldOut, oldDelay := progressOut, progressDelay
 	progressOut, progressDelay = &progress, 0
 	t.Cleanup(func() { progressOut, progressDelay = oldOut, oldDelay })
-	stdout, _ := wantRun(t, exitOK, "eval", p)
+	grid := filepath.Join(t.TempDir(), "grid.png")
+	stdout, _ := wantRun(t, exitOK, "eval", "-grid", grid, p)
+	contains(t, "eval -grid output", stdout, "grid: 0 of the first 100 images in no test image's ball")
 	if !strings.HasPrefix(stdout, "classifier ") {
 		t.Errorf("output does not start with the classifier line:\n%s", stdout)
 	}
@@ -168,9 +170,9 @@ func TestEvalScores(t *testing.T) {
 			t.Fatalf("score row %q: %v", row, err)
 		}
 	}
-	fid, precision, recall, conf, ent := v[0], v[1], v[2], v[3], v[4]
-	if precision != 1 || recall < 0.05 || recall > 1 {
-		t.Errorf("500 MNIST test images: precision %v, recall %v; want 1 and in [0.05, 1]", precision, recall)
+	fid, density, coverage, conf, ent := v[0], v[1], v[2], v[3], v[4]
+	if density < 1.0/3 || coverage < 0.05 || coverage > 1 {
+		t.Errorf("500 MNIST test images: density %v, coverage %v; want ≥ 1/3 and in [0.05, 1]", density, coverage)
 	}
 	// 500 test images against all 10,000: the FID is only the sampling
 	// noise of 500 draws, far below the uniform-noise value (about 1,800
@@ -179,4 +181,99 @@ func TestEvalScores(t *testing.T) {
 	if fid < 0 || fid > 100 || conf < 0.9 || ent < 2.0 {
 		t.Errorf("500 MNIST test images: FID %v, confidence %v, entropy %v; want FID < 100, confidence > 0.9, entropy > 2 (ln 10 = 2.30)", fid, conf, ent)
 	}
+}
+
+// TestEvalGrid draws MNIST test images (inside the reference's balls,
+// being part of it) and images of uniform noise with eval -grid, and checks
+// that the framed ones are exactly those whose realism, computed here with
+// package eval, is below 1: some noise images, never a test image. Skipped
+// under -short, like TestEvalScores.
+func TestEvalGrid(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scores 10,000 images twice")
+	}
+	dir, err := mnist.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := mnist.Load(dir, mnist.Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 12
+	pix := make([]uint8, n*784)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for k := range n {
+		if k%2 == 0 {
+			copy(pix[k*784:(k+1)*784], test.Images.Pixels[k*784:])
+			continue
+		}
+		for i := range 784 {
+			pix[k*784+i] = uint8(rng.IntN(256))
+		}
+	}
+	ctx := context.Background()
+	clf, _, err := eval.LoadClassifier(models.ClassifierName, models.Classifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := clf.Reference(ctx, test.Images.Pixels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feat := make([]float32, n*eval.FeatureDim)
+	if err := clf.Features(ctx, feat, pix); err != nil {
+		t.Fatal(err)
+	}
+	realism := make([]float64, n)
+	if err := ref.Manifold.Realism(ctx, realism, feat); err != nil {
+		t.Fatal(err)
+	}
+	framed := 0
+	for k, r := range realism {
+		if r < 1 {
+			framed++
+			if k%2 == 0 {
+				t.Fatalf("test image %d: realism %v, want ≥ 1 (it is a reference point)", k, r)
+			}
+		}
+	}
+	if framed == 0 {
+		t.Fatalf("test data: no noise image outside the balls (realism %v)", realism)
+	}
+
+	tmp := t.TempDir()
+	p, grid := filepath.Join(tmp, "mixed.npy"), filepath.Join(tmp, "grid.png")
+	if err := npy.WriteUint8(p, pix, n, 28, 28); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _ := wantRun(t, exitOK, "eval", p, "-grid", grid)
+	contains(t, "eval -grid output", stdout, fmt.Sprintf("grid: %d of the first %d images in no test image's ball (framed in red) → %s", framed, n, grid))
+	f, err := os.Open(grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The drawing itself is report.FrameMosaic's, tested there; here the
+	// frames must be where the realism says.
+	marked := make([]bool, n)
+	for k, r := range realism {
+		marked[k] = r < 1
+	}
+	want := report.FrameMosaic(report.Mosaic(pix, n, 28, 28, 10), n, 28, 28, 10, marked)
+	if img.Bounds() != want.Bounds() {
+		t.Fatalf("grid of 12 images in rows of 10 is %v, want %v", img.Bounds(), want.Bounds())
+	}
+	for y := range want.Bounds().Dy() {
+		for x := range want.Bounds().Dx() {
+			if got := color.RGBAModel.Convert(img.At(x, y)); got != want.At(x, y) {
+				t.Fatalf("pixel (%d, %d) = %v, want %v (realism %.3v)", x, y, got, want.At(x, y), realism)
+			}
+		}
+	}
+	wantRun(t, exitUsage, "eval", "-grid", grid)
 }

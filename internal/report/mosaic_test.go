@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -90,4 +91,45 @@ func TestWriteToFIFO(t *testing.T) {
 	if err != nil || fi.Mode().Type() != os.ModeNamedPipe {
 		t.Errorf("after the write: %v, %v; want a named pipe", fi.Mode(), err)
 	}
+}
+
+// TestFrameMosaic marks the second of three 2×3 images in rows of 2 and
+// checks every pixel: the ring of border pixels around image 1 (x from 5
+// to 11, y from 0 to 5 at offsets 0..1 and 5..6 outside the image) is red,
+// every other pixel is the grey mosaic's value.
+func TestFrameMosaic(t *testing.T) {
+	const n, h, w, cols = 3, 2, 3, 2
+	pix := make([]uint8, n*h*w)
+	for i := range pix {
+		pix[i] = uint8(10 + i)
+	}
+	g := Mosaic(pix, n, h, w, cols)
+	img := FrameMosaic(g, n, h, w, cols, []bool{false, true, false})
+	if img.Bounds() != g.Bounds() {
+		t.Fatalf("bounds %v, want %v", img.Bounds(), g.Bounds())
+	}
+	// Image 1 occupies x 7..9, y 2..3; its frame is x 5..11, y 0..5.
+	inFrame := func(x, y int) bool {
+		inside := x >= 5 && x <= 11 && y >= 0 && y <= 5
+		image := x >= 7 && x <= 9 && y >= 2 && y <= 3
+		return inside && !image
+	}
+	for y := range g.Bounds().Dy() {
+		for x := range g.Bounds().Dx() {
+			v := g.GrayAt(x, y).Y
+			want := color.RGBA{v, v, v, 255}
+			if inFrame(x, y) {
+				want = color.RGBA{255, 0, 0, 255}
+			}
+			if got := img.RGBAAt(x, y); got != want {
+				t.Fatalf("pixel (%d, %d) = %v, want %v", x, y, got, want)
+			}
+		}
+	}
+	defer func() {
+		if r, _ := recover().(string); !strings.HasPrefix(r, "report: FrameMosaic") {
+			t.Errorf("two marks for three images: panic %q", r)
+		}
+	}()
+	FrameMosaic(g, n, h, w, cols, []bool{true, false})
 }
