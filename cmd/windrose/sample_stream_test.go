@@ -92,3 +92,60 @@ func TestSampleProgress(t *testing.T) {
 	// Not a terminal: a line at the first report, then every 10 seconds.
 	contains(t, "progress", progress.String(), "samples 1/3", "img/s", "ETA")
 }
+
+// TestSampleTemperature: -temperature T integrates T times the noise of
+// -seed, so its images are bit for bit those of one flowmatch.Sample call
+// on the scaled noise, differ from T = 1's, and T must be a positive,
+// finite factor.
+func TestSampleTemperature(t *testing.T) {
+	dir, ck := tinyCheckpoint(t, 1)
+	const n = 5
+	run := func(name string, extra ...string) []byte {
+		p := filepath.Join(dir, name)
+		args := append([]string{"sample", "-ckpt", ck, "-n", "5", "-batch", "2", "-method", "midpoint", "-steps", "3", "-grid", "uniform",
+			"-seed", "6", "-out", filepath.Join(dir, "t.png"), "-npy", p}, extra...)
+		out, _ := wantRun(t, exitOK, args...)
+		if len(extra) > 0 {
+			contains(t, "sample "+strings.Join(extra, " ")+" output", out, "5 samples at temperature 0.5, ")
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cold := run("cold.npy", "-temperature", "0.5")
+	plain := run("plain.npy")
+
+	model, err := flowmatch.LoadModel(ck, flowmatch.EMAWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noise := make([]float32, n*784)
+	flowmatch.Noise(noise, 6)
+	for i := range noise {
+		noise[i] *= 0.5
+	}
+	x := make([]float32, len(noise))
+	if _, err := flowmatch.Sample(context.Background(), x, model.Field(), noise,
+		&flowmatch.SampleSettings{Method: ode.Midpoint, Batch: 2, Settings: ode.Settings{Steps: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	pix := make([]uint8, len(x))
+	flowmatch.Pixels(pix, x)
+	want := filepath.Join(dir, "want.npy")
+	if err := npy.WriteUint8(want, pix, n, 28, 28); err != nil {
+		t.Fatal(err)
+	}
+	w, _ := os.ReadFile(want)
+	if !bytes.Equal(cold, w) {
+		t.Error("-temperature 0.5 differs from Sample on half the noise")
+	}
+	if bytes.Equal(cold, plain) {
+		t.Error("-temperature 0.5 gave the images of temperature 1")
+	}
+	for _, v := range []string{"0", "-1", "NaN", "+Inf", "1000"} {
+		_, stderr := wantRun(t, exitUsage, "sample", "-ckpt", ck, "-n", "1", "-temperature", v, "-out", filepath.Join(dir, "u.png"))
+		contains(t, "stderr for -temperature "+v, stderr, "-temperature")
+	}
+}
