@@ -3,9 +3,11 @@
 // probabilities, from which it computes the Fréchet distance between two
 // image sets (FID, Heusel et al., "GANs Trained by a Two Time-Scale Update
 // Rule Converge to a Local Nash Equilibrium", NeurIPS 2017, with this
-// classifier in place of Inception-v3), the improved precision and recall of
-// Kynkäänniemi et al. (NeurIPS 2019, Manifold), the mean top-class
-// confidence and the entropy of the predicted-class histogram.
+// classifier in place of Inception-v3), the density and coverage of samples
+// against the k-nearest-neighbour manifold of real features (Naeem et al.,
+// ICML 2020, on the manifold of Kynkäänniemi et al., NeurIPS 2019; see
+// Manifold), the mean top-class confidence and the entropy of the
+// predicted-class histogram.
 //
 // # Classifier
 //
