@@ -130,14 +130,7 @@ func TestEvalScores(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scores 10,500 images")
 	}
-	dir, err := mnist.DefaultDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := mnist.Load(dir, mnist.Test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	test := loadMNISTTest(t)
 	p := filepath.Join(t.TempDir(), "test.npy")
 	if err := npy.WriteUint8(p, test.Images.Pixels[:500*784], 500, 28, 28); err != nil {
 		t.Fatal(err)
@@ -192,14 +185,7 @@ func TestEvalGrid(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scores 10,000 images twice")
 	}
-	dir, err := mnist.DefaultDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	test, err := mnist.Load(dir, mnist.Test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	test := loadMNISTTest(t)
 	const n = 12
 	pix := make([]uint8, n*784)
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -276,4 +262,18 @@ func TestEvalGrid(t *testing.T) {
 		}
 	}
 	wantRun(t, exitUsage, "eval", "-grid", grid)
+}
+
+// loadMNISTTest loads the MNIST test set from the Go module cache's copy.
+func loadMNISTTest(t *testing.T) *mnist.Dataset {
+	t.Helper()
+	dir, err := mnist.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := mnist.Load(dir, mnist.Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return test
 }
