@@ -66,7 +66,7 @@ func (c *Classifier) MNISTReference(ctx context.Context, dir string) (*Reference
 	return c.Reference(ctx, test.Images.Pixels)
 }
 
-// Evaluate scores images (28×28 bytes each, more than NeighbourK) against
+// Evaluate scores images (28×28 bytes each, at least 2) against
 // the reference ref: FID, mean confidence, class-histogram entropy,
 // density and coverage. Density and coverage depend on the number of
 // images: compare them between sets of the same size as well as the same

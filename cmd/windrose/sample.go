@@ -52,9 +52,10 @@ The initial noise comes from -seed, or from -noise FILE.npy (float32,
 shape [N, 1, 28, 28]; -n is then N). Sample i's noise is the same for every
 -n and -batch. -temperature T multiplies it by T (Kingma & Dhariwal, "Glow",
 2018): below 1 the samples gather where the model puts most of its mass,
-cleaner on average and less varied (docs/flowmatch.md measures it). The images are written as a PNG mosaic of the first (up to)
-256 (-out, -cols per row) and, with -npy FILE, all of them as a NumPy uint8
-array [N, 28, 28]. -trajectory FILE.png draws the states x_t at 6 times
+cleaner on average and less varied (docs/flowmatch.md measures it). The
+images are written as a PNG mosaic of the first (up to) 256 (-out, -cols
+per row) and, with -npy FILE, all of them as a NumPy uint8 array
+[N, 28, 28]. -trajectory FILE.png draws the states x_t at 6 times
 from 0 to 1 for the first (up to) 8 samples, one row per sample.
 
 Sampling streams: the noise is drawn, integrated and written to the .npy
@@ -231,8 +232,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) (err error)
 // noise comes from fileNoise when it is not nil, else from
 // flowmatch.NewNoiseStream(seed), which draws exactly the values of
 // flowmatch.Noise for all n at once, multiplied by temperature; each
-// group's grey levels go to npyOut
-// when it is not nil. It returns the summed work, the grey levels of the
+// group's grey levels go to npyOut when it is not nil. It returns the summed work, the grey levels of the
 // first (up to) mosaicMax samples and, at times (nil for none), the states
 // of the first nSaved samples (at most n), for a trajectory.
 //

@@ -25,10 +25,7 @@ func Mosaic(pix []uint8, n, h, w, cols int) *image.Gray {
 	if len(pix) != n*h*w || n < 0 || cols < 1 || h < 1 || w < 1 {
 		panic(fmt.Sprintf("report: Mosaic: %d pixels for %d images of %d×%d in %d columns", len(pix), n, h, w, cols))
 	}
-	rows := max(1, (n+cols-1)/cols)
-	cols = min(cols, max(n, 1))
-	W := cols*(w+mosaicPad) + mosaicPad
-	H := rows*(h+mosaicPad) + mosaicPad
+	cols, W, H := mosaicLayout(n, h, w, cols)
 	img := image.NewGray(image.Rect(0, 0, W, H))
 	for k := range n {
 		r, c := k/cols, k%cols
@@ -38,6 +35,15 @@ func Mosaic(pix []uint8, n, h, w, cols int) *image.Gray {
 		}
 	}
 	return img
+}
+
+// mosaicLayout returns the columns that n images of h×w pixels in rows of
+// cols occupy (fewer than cols when n is smaller) and the mosaic's width W
+// and height H with its borders.
+func mosaicLayout(n, h, w, cols int) (used, W, H int) {
+	rows := max(1, (n+cols-1)/cols)
+	used = min(cols, max(n, 1))
+	return used, used*(w+mosaicPad) + mosaicPad, rows*(h+mosaicPad) + mosaicPad
 }
 
 // WriteMosaicPNG writes Mosaic(pix, n, h, w, cols) as a PNG file,
@@ -57,9 +63,7 @@ var frameColour = color.RGBA{R: 255, A: 255}
 // between neighbours, so two marked neighbours share a red strip. It panics
 // if g's size is not that of such a mosaic or len(marked) != n.
 func FrameMosaic(g *image.Gray, n, h, w, cols int, marked []bool) *image.RGBA {
-	cols = min(cols, max(n, 1))
-	rows := max(1, (n+cols-1)/cols)
-	W, H := cols*(w+mosaicPad)+mosaicPad, rows*(h+mosaicPad)+mosaicPad
+	cols, W, H := mosaicLayout(n, h, w, cols)
 	if b := g.Bounds(); b.Dx() != W || b.Dy() != H || len(marked) != n {
 		panic(fmt.Sprintf("report: FrameMosaic: mosaic %v with %d marks, want %d×%d and %d marks", g.Bounds(), len(marked), W, H, n))
 	}
