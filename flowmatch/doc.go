@@ -56,7 +56,9 @@
 // integrates noise from t = 0 to 1 batch by batch with any Runge–Kutta
 // method, fixed or adaptive (SampleSettings, which embeds ode.Settings;
 // DefaultSampleSettings is the command line's choice), and records
-// trajectories; TutorialField reproduces the reference tutorial's sampler,
+// trajectories; a GuidedField samples a model by autoguidance, its velocity
+// extrapolated away from a weaker model's (Karras et al. 2024;
+// DefaultGuidedSampleSettings is its command-line stepping); TutorialField reproduces the reference tutorial's sampler,
 // the classical RK4 on the field delayed by half a step. Pixels maps states to grey levels, Noise draws
 // initial noise from a seed, and Lerp and Slerp interpolate between noise
 // vectors. Package npy exchanges noise and images with NumPy.

@@ -1,0 +1,133 @@
+package flowmatch
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/windrose/windrose/nn"
+	"github.com/windrose/windrose/ode"
+)
+
+// guidedPair returns the fields of two different small networks.
+func guidedPair() (main, guide *VelocityField) {
+	m := nn.NewVelocityNet(nn.Config{Base: 8, TimeDim: 8, Groups: 8}, rand.New(rand.NewPCG(1, 1)))
+	g := nn.NewVelocityNet(nn.Config{Base: 8, TimeDim: 8, Groups: 8}, rand.New(rand.NewPCG(2, 2)))
+	return NewVelocityField(m, 1, 28, 28), NewVelocityField(g, 1, 28, 28)
+}
+
+// TestGuidedFieldCombines checks the combination v_g + w·(v_m − v_g)
+// against the two fields evaluated on their own, for Eval at one time and
+// EvalBatch at a time per sample, and that w = 0 is the guide exactly.
+func TestGuidedFieldCombines(t *testing.T) {
+	const B = 3
+	x := make([]float32, B*784)
+	Noise(x, 5)
+	main, guide := guidedPair()
+	times := []float64{0.1, 0.5, 0.9}
+	vm, vg := make([]float32, len(x)), make([]float32, len(x))
+	bm, bg := make([]float32, len(x)), make([]float32, len(x))
+	main.Eval(vm, 0.3, x)
+	guide.Eval(vg, 0.3, x)
+	main.EvalBatch(bm, times, x)
+	guide.EvalBatch(bg, times, x)
+
+	var differ bool
+	for i := range vm {
+		differ = differ || math.Abs(float64(vm[i]-vg[i])) > 1e-3
+	}
+	if !differ {
+		t.Fatal("the two networks give the same velocities: the test would not see a wrong weight")
+	}
+	for _, w := range []float64{0, 1, 2.5} {
+		f := NewGuidedField(main, guide, w)
+		if f.Dim() != 784 {
+			t.Fatalf("Dim = %d, want 784", f.Dim())
+		}
+		got := make([]float32, len(x))
+		f.Eval(got, 0.3, x)
+		gotB := make([]float32, len(x))
+		f.EvalBatch(gotB, times, x)
+		for i := range got {
+			want := float64(vg[i]) + w*(float64(vm[i])-float64(vg[i]))
+			if w == 0 && got[i] != vg[i] {
+				t.Fatalf("w = 0: v[%d] = %v, the guide's %v", i, got[i], vg[i])
+			}
+			if d := math.Abs(float64(got[i]) - want); d > 1e-5*math.Max(1, math.Abs(want)) {
+				t.Fatalf("w = %v, Eval: v[%d] = %v, want %v", w, i, got[i], want)
+			}
+			wantB := float64(bg[i]) + w*(float64(bm[i])-float64(bg[i]))
+			if d := math.Abs(float64(gotB[i]) - wantB); d > 1e-5*math.Max(1, math.Abs(wantB)) {
+				t.Fatalf("w = %v, EvalBatch: v[%d] = %v, want %v", w, i, gotB[i], wantB)
+			}
+		}
+	}
+}
+
+// TestGuidedFieldSamples checks that Sample runs through a GuidedField in
+// both modes, and that weight 1 draws the main model's samples (to the
+// rounding of the combination).
+func TestGuidedFieldSamples(t *testing.T) {
+	const B = 2
+	noise := make([]float32, B*784)
+	Noise(noise, 9)
+	main, guide := guidedPair()
+	ctx := context.Background()
+	set := SampleSettings{Batch: 2}
+	set.Steps = 4
+	want := make([]float32, len(noise))
+	if _, err := Sample(ctx, want, main, noise, &set); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]float32, len(noise))
+	if _, err := Sample(ctx, got, NewGuidedField(main, guide, 1), noise, &set); err != nil {
+		t.Fatal(err)
+	}
+	for i := range got {
+		if d := math.Abs(float64(got[i] - want[i])); d > 1e-4 {
+			t.Fatalf("w = 1: x[%d] = %v, the main model's %v", i, got[i], want[i])
+		}
+	}
+	guided := make([]float32, len(noise))
+	if _, err := Sample(ctx, guided, NewGuidedField(main, guide, 3), noise, &set); err != nil {
+		t.Fatal(err)
+	}
+	var moved float64
+	for i := range guided {
+		moved = max(moved, math.Abs(float64(guided[i]-want[i])))
+	}
+	if moved < 1e-3 {
+		t.Fatalf("w = 3 draws the unguided samples (largest change %v)", moved)
+	}
+	// Per sample, each sample steps as it would alone: as a batch of one
+	// with the same tolerances.
+	ad := SampleSettings{Method: ode.DOPRI5, Batch: 1}
+	ad.RTol, ad.ATol = 1e-3, 1e-3
+	alone := make([]float32, len(noise))
+	if _, err := Sample(ctx, alone, NewGuidedField(main, guide, 3), noise, &ad); err != nil {
+		t.Fatal(err)
+	}
+	ps := ad
+	ps.PerSample, ps.Batch = true, 2
+	res, err := Sample(ctx, got, NewGuidedField(main, guide, 3), noise, &ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SampleEvals == 0 {
+		t.Fatal("per-sample guided sampling did no evaluations")
+	}
+	for i := range got {
+		if d := math.Abs(float64(got[i] - alone[i])); d > 1e-4 {
+			t.Fatalf("per-sample x[%d] = %v, alone %v", i, got[i], alone[i])
+		}
+	}
+}
+
+func TestNewGuidedFieldPanics(t *testing.T) {
+	main, guide := guidedPair()
+	other := NewVelocityField(guide.Net, 1, 14, 56)
+	mustPanic(t, "shapes differ", func() { NewGuidedField(main, other, 2) })
+	mustPanic(t, "NaN weight", func() { NewGuidedField(main, guide, math.NaN()) })
+	mustPanic(t, "infinite weight", func() { NewGuidedField(main, guide, math.Inf(1)) })
+}
