@@ -1,6 +1,9 @@
 package models_test
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -94,6 +97,38 @@ func TestDefaultBudgetModelLoads(t *testing.T) {
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("%s (-want +got):\n%s", c.file, d)
 		}
+	}
+}
+
+// TestMNISTGuide: the embedded guide is, byte for byte, the file it names
+// (the 30-minute model of the default recipe, which
+// TestDefaultBudgetModelLoads checks), a model of the shipped model's
+// samples with fewer parameters and fewer images seen, as autoguidance
+// wants; its weight is a guidance (above 1) that the command line accepts.
+func TestMNISTGuide(t *testing.T) {
+	file, err := os.ReadFile(filepath.Join("..", models.MNISTGuideName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(file, models.MNISTGuide) {
+		t.Errorf("MNISTGuide is not the content of %s", models.MNISTGuideName)
+	}
+	g, err := flowmatch.ReadModel(models.MNISTGuideName, models.MNISTGuide, flowmatch.EMAWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := shipped(t)
+	count := func(m *flowmatch.Model) (n int) {
+		for _, p := range m.Net.Params() {
+			n += len(p.Value.Data)
+		}
+		return n
+	}
+	if g.Shape != m.Shape || count(g) >= count(m) || g.Images >= m.Images {
+		t.Errorf("guide: shape %v, %d parameters, %d images; shipped model: %v, %d, %d", g.Shape, count(g), g.Images, m.Shape, count(m), m.Images)
+	}
+	if !(models.MNISTGuidance > 1 && models.MNISTGuidance <= 100) {
+		t.Errorf("MNISTGuidance = %v, want a guidance in (1, 100]", models.MNISTGuidance)
 	}
 }
 
