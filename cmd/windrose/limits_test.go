@@ -17,7 +17,8 @@ func TestSizeFlagLimits(t *testing.T) {
 	}{
 		// sample streams: -n is bounded only by the size of its .npy file.
 		{[]string{"sample", "-n", "4611686018427387904"}, []string{"-n 4611686018427387904", "samples, whose .npy file"}},
-		{[]string{"sample", "-n", "100000", "-batch", "100000"}, []string{"-batch 100000", "the network's activations", "16 GiB"}},
+		{[]string{"sample", "-n", "100000", "-batch", "100000"}, []string{"-batch 100000", "the two networks' activations", "16 GiB"}},
+		{[]string{"sample", "-n", "100000", "-batch", "100000", "-guidance", "1"}, []string{"-batch 100000", "the network's activations", "16 GiB"}},
 		{[]string{"sample", "-steps", "9223372036854775807", "-grid", "late"}, []string{"-steps 9223372036854775807", "times of a -grid"}},
 		{[]string{"interpolate", "-k", "1000000000"}, []string{"-k 1000000000", "pairs of points", "at most 1095654 "}},
 		{[]string{"train", "-base", "1000000"}, []string{"UNetConfig.Base = 1000000", "in [1, 4096]"}},
