@@ -41,6 +41,8 @@ type row struct {
 	WallSeconds    float64 `json:"wall_s"`  // the integration alone
 	Load           string  `json:"loadavg"` // /proc/loadavg when the setting finished
 	FID            float64 `json:"fid"`
+	Density        float64 `json:"density,omitempty"`  // absent from rows older than the measure
+	Coverage       float64 `json:"coverage,omitempty"` // likewise
 	Confidence     float64 `json:"confidence"`
 	Entropy        float64 `json:"entropy"`
 	Floor          bool    `json:"floor,omitempty"` // MNIST training images, not a sampler
@@ -53,6 +55,8 @@ func main() {
 	out := flag.String("out", "sampling_study.jsonl", "results file (JSON lines, appended)")
 	only := flag.String("only", "", "run only the settings whose label matches this regular expression")
 	modelFile := flag.String("model", "", "model or checkpoint file (default: the shipped model)")
+	guideFile := flag.String("guide", "", "autoguide the model by this weaker model file (flowmatch.GuidedField); \"shipped\" is the shipped guide")
+	guidance := flag.Float64("guidance", models.MNISTGuidance, "with -guide: the guidance weight")
 	report := flag.String("report", "", "print the table of this results file instead of measuring")
 	plotFile := flag.String("plot", "", "with -report: draw FID against evaluations into this PNG")
 	accFile := flag.String("accuracy-file", "", "with -report: add the deviations of this accuracy file (from -accuracy) to the table")
@@ -81,13 +85,13 @@ func main() {
 		}
 		return
 	}
-	if err := run(ctx, *n, *seed, *out, *only, *modelFile); err != nil {
+	if err := run(ctx, *n, *seed, *out, *only, *modelFile, *guideFile, *guidance); err != nil {
 		fmt.Fprintln(os.Stderr, "sampling_study:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) error {
+func run(ctx context.Context, n int, seed uint64, out, only, modelFile, guideFile string, guidance float64) error {
 	if n < 2 {
 		return fmt.Errorf("-n %d: want at least 2", n)
 	}
@@ -113,6 +117,29 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 	}
 	if err != nil {
 		return err
+	}
+	var field ode.VectorField[float32] = model.Field()
+	if guideFile != "" {
+		if !(guidance >= 0 && guidance <= 100) {
+			return fmt.Errorf("-guidance %v: want a weight in [0, 100]", guidance)
+		}
+		var guide *flowmatch.Model
+		if guideFile == "shipped" {
+			guide, err = flowmatch.ReadModel(models.MNISTGuideName, models.MNISTGuide, flowmatch.EMAWeights)
+			guideFile = "shipped " + models.MNISTGuideName
+		} else {
+			guide, err = flowmatch.LoadModel(guideFile, flowmatch.EMAWeights)
+		}
+		if err != nil {
+			return err
+		}
+		if guide.Shape != model.Shape {
+			return fmt.Errorf("-guide %s: samples of shape %v, the model's are %v", guideFile, guide.Shape, model.Shape)
+		}
+		field = flowmatch.NewGuidedField(model.Field(), guide.Field(), guidance)
+		// Rows of a guided field are another model's: evaluations count
+		// one pass of each network.
+		modelName += fmt.Sprintf(" guided by %s with weight %v", guideFile, guidance)
 	}
 	measured := measuredSet(previous)
 	done := func(label string) bool { return measured(label, n, seed, modelName) }
@@ -140,8 +167,8 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "%-28s evals/sample %6.1f  wall %7.1fs  FID %7.2f  conf %.3f  entropy %.3f\n",
-			r.Label, r.EvalsPerSample, r.WallSeconds, r.FID, r.Confidence, r.Entropy)
+		fmt.Fprintf(os.Stderr, "%-28s evals/sample %6.1f  wall %7.1fs  FID %7.2f  density %.4f  coverage %.4f  conf %.3f  entropy %.3f\n",
+			r.Label, r.EvalsPerSample, r.WallSeconds, r.FID, r.Density, r.Coverage, r.Confidence, r.Entropy)
 		if _, err := f.Write(append(b, '\n')); err != nil {
 			return err
 		}
@@ -160,14 +187,13 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 		if err != nil {
 			return err
 		}
-		if err := emit(row{Label: floorLabel, Floor: true, FID: rep.FID, Confidence: rep.Confidence, Entropy: rep.Entropy}); err != nil {
+		if err := emit(row{Label: floorLabel, Floor: true, FID: rep.FID, Density: rep.Density, Coverage: rep.Coverage, Confidence: rep.Confidence, Entropy: rep.Entropy}); err != nil {
 			return err
 		}
 	}
 
 	noise := make([]float32, n*784)
 	flowmatch.Noise(noise, seed)
-	field := model.Field()
 	x := make([]float32, len(noise))
 	pix := make([]uint8, len(noise))
 	plan := &samplers{field: field, pilotSeed: seed + 1}
@@ -195,7 +221,8 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 			BatchCalls:     res.Stats.FieldEvals,
 			Rejected:       res.Stats.Rejected,
 			WallSeconds:    res.Wall.Seconds(),
-			FID:            rep.FID, Confidence: rep.Confidence, Entropy: rep.Entropy}
+			FID:            rep.FID, Density: rep.Density, Coverage: rep.Coverage,
+			Confidence: rep.Confidence, Entropy: rep.Entropy}
 		if err := emit(r); err != nil {
 			return err
 		}
@@ -206,7 +233,7 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile string) e
 // samplers turns study settings into flowmatch's for one field, running
 // the pilot solve of the pilot grid once, when a setting first needs it.
 type samplers struct {
-	field     *flowmatch.VelocityField
+	field     ode.VectorField[float32]
 	pilotSeed uint64
 	pilot     []float64
 }
@@ -253,7 +280,7 @@ func sampleSettings(s setting, pilot []float64) (*flowmatch.SampleSettings, erro
 
 // pilotTimes runs dopri5 at rtol = atol = 1e-3 on 64 noise vectors of seed
 // and returns the times it reached: 0, every accepted step, 1.
-func pilotTimes(ctx context.Context, field *flowmatch.VelocityField, seed uint64) ([]float64, error) {
+func pilotTimes(ctx context.Context, field ode.VectorField[float32], seed uint64) ([]float64, error) {
 	x0 := make([]float32, 64*784)
 	flowmatch.Noise(x0, seed)
 	s := ode.NewSolver[float32](ode.DOPRI5, len(x0))

@@ -66,15 +66,22 @@ func printReport(path, accPath, plotPath string) error {
 		}
 	}
 	w := os.Stdout
-	fmt.Fprintln(w, "| sampler | evaluations per sample | FID | FID / baseline | confidence | entropy | deviation | wall | ms per sample | N |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	// Rows measured before density and coverage existed have neither.
+	dc := func(r row) string {
+		if r.Density == 0 && r.Coverage == 0 {
+			return "– | –"
+		}
+		return fmt.Sprintf("%.4f | %.4f", r.Density, r.Coverage)
+	}
+	fmt.Fprintln(w, "| sampler | evaluations per sample | FID | FID / baseline | density | coverage | confidence | entropy | deviation | wall | ms per sample | N |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range rows {
 		if r.Floor {
-			fmt.Fprintf(w, "| *%s* | – | %.2f | %s | %.3f | %.3f | – | – | – | %d |\n", r.Label, r.FID, ratio(r.FID, base), r.Confidence, r.Entropy, r.N)
+			fmt.Fprintf(w, "| *%s* | – | %.2f | %s | %s | %.3f | %.3f | – | – | – | %d |\n", r.Label, r.FID, ratio(r.FID, base), dc(r), r.Confidence, r.Entropy, r.N)
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %.1f | %.2f | %s | %.3f | %.3f | %s | %.1f s | %.1f | %d |\n",
-			r.Label, r.EvalsPerSample, r.FID, ratio(r.FID, base), r.Confidence, r.Entropy, dev(r.Label), r.WallSeconds, r.WallSeconds*1000/float64(r.N), r.N)
+		fmt.Fprintf(w, "| %s | %.1f | %.2f | %s | %s | %.3f | %.3f | %s | %.1f s | %.1f | %d |\n",
+			r.Label, r.EvalsPerSample, r.FID, ratio(r.FID, base), dc(r), r.Confidence, r.Entropy, dev(r.Label), r.WallSeconds, r.WallSeconds*1000/float64(r.N), r.N)
 	}
 	if plotPath == "" {
 		return nil
