@@ -249,7 +249,7 @@ func TestFlowmatchHelp(t *testing.T) {
 	for cmd, flags := range map[string][]string{
 		"train":       {"-data", "-out", "-resume", "-minutes", "-epochs", "-steps", "-base", "-batch", "-lr", "-warmup", "-cosine", "-ema", "-loss", "-seed", "-export", "-every", "-preset", "-attention"},
 		"sample":      {"-ckpt", "-method", "-steps", "-rtol", "-atol", "-n", "-seed", "-noise", "-npy", "-out", "-trajectory", "-weights", "-guide", "-guidance"},
-		"interpolate": {"-ckpt", "-seed-a", "-seed-b", "-k", "-out", "-method"},
+		"interpolate": {"-ckpt", "-seed-a", "-seed-b", "-k", "-out", "-method", "-guide", "-guidance"},
 	} {
 		out, _ := wantRun(t, exitOK, "help", cmd)
 		contains(t, "help "+cmd, out, flags...)

@@ -29,22 +29,29 @@ neighbouring images, and the strip shows one digit turning into another.
 Linear interpolation passes through noise of smaller norm than a Gaussian
 draw has (by 1/√2 at the middle), which the model never saw at t = 0;
 spherical interpolation keeps the norm.
+
+` + guideDescription + `
 `
 
 func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error {
 	var ckpt, weights, out string
 	var k int
 	var solver steppingFlags
+	var guide guideFlags
 	var seedA, seedB uint64
 	fs := newFlagSet("interpolate", "[-ckpt FILE] [-seed-a A -seed-b B] [-k K] [-out FILE.png] [flags]", interpolateDescription)
 	addModelFlags(fs, &ckpt, &weights)
 	addSteppingFlags(fs, &solver, true)
+	addGuideFlags(fs, &guide)
 	fs.Uint64Var(&seedA, "seed-a", 1, "`seed` of the first noise vector")
 	fs.Uint64Var(&seedB, "seed-b", 2, "`seed` of the second noise vector")
 	fs.IntVar(&k, "k", 10, "number of `points`, both ends included")
 	fs.StringVar(&out, "out", "interpolate.png", "PNG `file` of the strip")
 	given, err := parseFlags(fs, args, stdout)
 	if err != nil {
+		return err
+	}
+	if err := guide.check(ckpt, given, &solver); err != nil {
 		return err
 	}
 	set, err := solver.sampleSettings(given, flowmatch.DefaultSampleSettings().Batch)
@@ -64,6 +71,10 @@ func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
+	g, gName, err := guide.load(model)
+	if err != nil {
+		return err
+	}
 	a, b := make([]float32, 784), make([]float32, 784)
 	flowmatch.Noise(a, seedA)
 	flowmatch.Noise(b, seedB)
@@ -74,7 +85,7 @@ func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error 
 		flowmatch.Slerp(noise[(k+i)*784:(k+i+1)*784], a, b, l)
 	}
 	x := make([]float32, len(noise))
-	res, err := flowmatch.Sample(ctx, x, model.Field(), noise, set)
+	res, err := flowmatch.Sample(ctx, x, guide.field(model, g), noise, set)
 	if err != nil {
 		return err
 	}
@@ -82,6 +93,9 @@ func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error 
 	flowmatch.Pixels(pix, x)
 	if err := report.WriteMosaicPNG(out, pix, 2*k, 28, 28, k); err != nil {
 		return err
+	}
+	if g != nil {
+		name += "; " + guide.describe(g, gName)
 	}
 	fmt.Fprintf(stdout, "model %s; %d points from seed %d to seed %d, %s: %d field evaluations, wall %v\n",
 		name, k, seedA, seedB, describeSettings(set, &solver), res.Stats.FieldEvals, res.Wall.Round(time.Millisecond))

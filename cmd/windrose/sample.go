@@ -37,8 +37,8 @@ The model is the one shipped with windrose (trained on two CPU cores) unless
 -grid early (the default: steps growing from t = 0, where the field changes
 fastest), uniform, late or cosine (smaller steps near t = 1, or at both ends),
 or -rtol R -atol A (adaptive, error norm over each batch of -batch samples).
-The default, -method midpoint -steps 10 -grid early (20 field evaluations per
-sample), was chosen by the FID study of docs/sampling.md; each flag given
+The default for a model alone, -method midpoint -steps 10 -grid early (20 field
+evaluations per sample), was chosen by the FID study of docs/sampling.md; each flag given
 replaces its own default only, so -method rk4 -steps 5 steps on the early grid
 unless -grid uniform is given too. With -per-sample, adaptive stepping gives
 every sample its own steps and error norm, so easy samples are not held to the
@@ -49,15 +49,7 @@ attempted steps of each solve and -pi selects the proportional–integral step
 size controller, as for "windrose solve"; the stepping flags are checked by
 package ode before any work, and what it refuses is a usage error.
 
-The shipped model is sampled with autoguidance (Karras et al., "Guiding a
-Diffusion Model with a Bad Version of Itself", 2024): its velocity is pushed
-away from that of a weaker model of the same recipe, the shipped guide,
-v = v_guide + w·(v_model − v_guide) with w = -guidance (default 2.5), which
-turns its few malformed digits into clean ones (docs/flowmatch.md measures
-it). -guidance 1 samples the model alone. A model from -ckpt is sampled alone
-unless -guide FILE names its guide. Each evaluation of a guided field runs
-both networks, so with a guide -steps defaults to 5: the 20 network passes
-per sample of the unguided default.
+` + guideDescription + `
 
 The initial noise comes from -seed, or from -noise FILE.npy (float32,
 shape [N, 1, 28, 28]; -n is then N). Sample i's noise is the same for every
@@ -98,18 +90,11 @@ const perSampleGroup = 16
 
 type sampleFlags struct {
 	ckpt, weights, noise, npy, out, trajectory string
-	guide                                      string
 	n, cols, batch                             int
 	seed                                       uint64
-	temperature, guidance                      float64
+	temperature                                float64
 	solver                                     steppingFlags
-}
-
-// guided tells whether the flags ask for autoguidance: a weight other than
-// 1, and a guide, given or the shipped one that goes with the shipped
-// model.
-func (f *sampleFlags) guided() bool {
-	return f.guidance != 1 && (f.guide != "" || f.ckpt == "")
+	guide                                      guideFlags
 }
 
 func runSample(ctx context.Context, args []string, stdout io.Writer) (err error) {
@@ -120,8 +105,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) (err error)
 	fs.IntVar(&f.n, "n", 64, "number of `samples` (memory does not grow with it)")
 	fs.Uint64Var(&f.seed, "seed", 1, "`seed` of the initial noise")
 	fs.Float64Var(&f.temperature, "temperature", 1, "multiply the initial noise by this `factor` (below 1: typical samples, less variety)")
-	fs.StringVar(&f.guide, "guide", "", "autoguidance: a weaker model `file` of the same data to steer away from (default: the shipped guide, "+models.MNISTGuideName+", with the shipped model only)")
-	fs.Float64Var(&f.guidance, "guidance", models.MNISTGuidance, "autoguidance `weight` w: v = v_guide + w·(v_model − v_guide); 1 is the model alone")
+	addGuideFlags(fs, &f.guide)
 	fs.StringVar(&f.noise, "noise", "", "read the initial noise from this .npy `file` (float32 [N,1,28,28]; held in memory whole)")
 	fs.StringVar(&f.out, "out", "samples.png", fmt.Sprintf("PNG `file` of the mosaic of the first (up to) %d images", mosaicMax))
 	fs.IntVar(&f.cols, "cols", 8, "images per row of the mosaic")
@@ -147,18 +131,8 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if !(f.temperature > 0 && f.temperature <= 100) {
 		return usagef("-temperature %v: want a factor in (0, 100]", f.temperature)
 	}
-	// 0 is the guide alone; beyond 100 the guided velocity is mostly the
-	// amplified difference of two models, and float32 overflows sooner.
-	if !(f.guidance >= 0 && f.guidance <= 100) {
-		return usagef("-guidance %v: want a weight in [0, 100]", f.guidance)
-	}
-	if f.ckpt != "" && f.guide == "" && given["guidance"] {
-		return usagef("-guidance needs -guide FILE with -ckpt: the shipped guide goes with the shipped model only")
-	}
-	if f.guided() && !given["steps"] {
-		// Each step of the guided field runs two networks: its default
-		// stepping keeps the network passes of the unguided default.
-		f.solver.steps = len(flowmatch.DefaultGuidedSampleSettings().Grid) - 1
+	if err := f.guide.check(f.ckpt, given, &f.solver); err != nil {
+		return err
 	}
 	set, err := f.solver.sampleSettings(given, f.batch)
 	if err != nil {
@@ -192,7 +166,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if err != nil {
 		return err
 	}
-	guide, guideName, err := loadGuide(model, &f)
+	guide, guideName, err := f.guide.load(model)
 	if err != nil {
 		return err
 	}
@@ -217,11 +191,10 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) (err error)
 		}()
 	}
 	nTraj := min(f.n, 8)
-	var field ode.VectorField[float32] = model.Field()
 	if guide != nil {
-		fmt.Fprintf(stdout, "guide %s (%d training steps, %d images), weight %v\n", guideName, guide.Step, guide.Images, f.guidance)
-		field = flowmatch.NewGuidedField(model.Field(), guide.Field(), f.guidance)
+		fmt.Fprintln(stdout, f.guide.describe(guide, guideName))
 	}
+	field := f.guide.field(model, guide)
 	res, shown, saved, err := sampleStream(ctx, field, set, fileNoise, f.seed, float32(f.temperature), f.n, times, nTraj, npyOut)
 	if err != nil {
 		return err
@@ -241,7 +214,7 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) (err error)
 	}
 	if guide != nil {
 		// Each evaluation of the guided field runs both networks.
-		temp += fmt.Sprintf(" guided with weight %v (each field evaluation runs the model and the guide)", f.guidance)
+		temp += fmt.Sprintf(" guided with weight %v (each field evaluation runs the model and the guide)", f.guide.weight)
 	}
 	fmt.Fprintf(stdout, "%d samples%s, %s: %s, %.1f evaluations per sample, wall %v (%.1f ms per sample)\n",
 		f.n, temp, describeSettings(set, &f.solver), work, float64(res.SampleEvals)/float64(f.n),
@@ -374,33 +347,6 @@ func sampleStream(ctx context.Context, field ode.VectorField[float32], set *flow
 		}
 	}
 	return res, shown, saved, nil
-}
-
-// loadGuide returns the guide of autoguidance that the flags ask for
-// (sampleFlags.guided) and its name for the output, or nil when there is
-// none: without -guide the shipped model goes with the shipped guide and a
-// model from -ckpt goes alone; at weight 1 the guided field is the model's
-// own, and no guide is loaded.
-func loadGuide(model *flowmatch.Model, f *sampleFlags) (*flowmatch.Model, string, error) {
-	if !f.guided() {
-		return nil, "", nil
-	}
-	guide := f.guide
-	if guide == "" {
-		g, err := flowmatch.ReadModel(models.MNISTGuideName, models.MNISTGuide, flowmatch.EMAWeights)
-		if err != nil {
-			return nil, "", fmt.Errorf("the shipped guide: %w", err)
-		}
-		return g, "shipped " + models.MNISTGuideName, nil
-	}
-	g, err := flowmatch.LoadModel(guide, flowmatch.EMAWeights)
-	if err != nil {
-		return nil, "", err
-	}
-	if g.Shape != model.Shape {
-		return nil, "", fmt.Errorf("-guide %s: samples of shape %d×%d×%d, the model's are %d×%d×%d", guide, g.Shape[0], g.Shape[1], g.Shape[2], model.Shape[0], model.Shape[1], model.Shape[2])
-	}
-	return g, guide, nil
 }
 
 // checkBatch refuses a -batch whose network activations exceed memLimit:

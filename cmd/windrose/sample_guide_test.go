@@ -149,3 +149,37 @@ func TestSampleGuidance(t *testing.T) {
 		contains(t, "stderr of "+strings.Join(tc.args, " "), stderr, tc.want...)
 	}
 }
+
+// TestInterpolateGuidance: interpolate decodes with the guidance of
+// sample: the shipped model with its guide in 5 steps by default, alone in
+// 10 with -guidance 1, a -ckpt model alone, the same usage errors.
+func TestInterpolateGuidance(t *testing.T) {
+	dir, ck := tinyCheckpoint(t, 1)
+	strip := func(args ...string) (string, []byte) {
+		p := filepath.Join(dir, "i.png")
+		out, _ := wantRun(t, exitOK, append([]string{"interpolate", "-k", "2", "-out", p}, args...)...)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out, b
+	}
+	out, guided := strip()
+	contains(t, "interpolate output", out, "; guide shipped "+models.MNISTGuideName, fmt.Sprintf("weight %v;", float64(models.MNISTGuidance)), "midpoint with 5 steps on the early grid")
+	out, alone := strip("-guidance", "1")
+	contains(t, "interpolate -guidance 1 output", out, "midpoint with 10 steps on the early grid")
+	if strings.Contains(out, "guide") {
+		t.Errorf("-guidance 1 is guided:\n%s", out)
+	}
+	if bytes.Equal(guided, alone) {
+		t.Error("guidance did not change the strip")
+	}
+	out, _ = strip("-ckpt", ck)
+	if strings.Contains(out, "guide") {
+		t.Errorf("-ckpt without -guide is guided:\n%s", out)
+	}
+	_, stderr := wantRun(t, exitUsage, "interpolate", "-ckpt", ck, "-guidance", "2", "-out", filepath.Join(dir, "u.png"))
+	contains(t, "stderr", stderr, "-guidance needs -guide")
+	_, stderr = wantRun(t, exitUsage, "interpolate", "-guidance", "NaN", "-out", filepath.Join(dir, "u.png"))
+	contains(t, "stderr", stderr, "-guidance NaN")
+}
