@@ -13,10 +13,12 @@
 //	             exact solution where one is known, the work done and the wall time
 //	train        train the flow-matching velocity network on MNIST (resumable)
 //	sample       integrate the velocity network from noise: digits as a PNG mosaic
-//	             or .npy, with any ode method (the shipped model by default)
+//	             or .npy, with any ode method (the shipped model by default,
+//	             autoguided by the weaker model shipped with it)
 //	interpolate  decode a walk between two noise vectors (linear and spherical)
-//	eval         score generated images: FID against the MNIST test set with the
-//	             shipped classifier, mean confidence, class-histogram entropy
+//	eval         score generated images: FID, density and coverage against the
+//	             MNIST test set with the shipped classifier, mean confidence,
+//	             class-histogram entropy
 //	likelihood   log-likelihoods of MNIST test images (or an .npy file) under a
 //	             model, in bits per dimension, exact or with Hutchinson's estimator
 //	encode       map images to noise with the model's flow (t = 1 → 0)
