@@ -46,16 +46,44 @@ var (
 	_ ode.BatchField[float32]  = (*GuidedField)(nil)
 )
 
+// MaxGuidance bounds the weight of a GuidedField: beyond it the guided
+// velocity is mostly the amplified difference of two models, and float32
+// overflows sooner.
+const MaxGuidance = 100
+
+// CheckGuidance returns an error unless 0 ≤ w ≤ MaxGuidance (0 is the
+// guide alone, 1 the main model alone).
+func CheckGuidance(w float64) error {
+	if !(w >= 0 && w <= MaxGuidance) {
+		return fmt.Errorf("flowmatch: guidance weight %v: want a weight in [0, %d]", w, MaxGuidance)
+	}
+	return nil
+}
+
 // NewGuidedField returns the autoguided field of main by guide with weight
-// w. It panics if the two fields' sample shapes differ or w is not finite.
+// w. It panics if the two fields' sample shapes differ or CheckGuidance(w)
+// fails; Model.Guided returns those as errors.
 func NewGuidedField(main, guide *VelocityField, w float64) *GuidedField {
 	if main.C != guide.C || main.H != guide.H || main.W != guide.W {
 		panic(fmt.Sprintf("flowmatch: NewGuidedField: main samples %d×%d×%d, guide samples %d×%d×%d", main.C, main.H, main.W, guide.C, guide.H, guide.W))
 	}
-	if w-w != 0 {
-		panic(fmt.Sprintf("flowmatch: NewGuidedField: weight %v", w))
+	if err := CheckGuidance(w); err != nil {
+		panic(err)
 	}
 	return &GuidedField{Main: main, Guide: guide, Weight: w}
+}
+
+// Guided returns the field of m autoguided by guide with weight w
+// (NewGuidedField), or an error if guide's samples have another shape than
+// m's, or CheckGuidance's if w is out of range.
+func (m *Model) Guided(guide *Model, w float64) (*GuidedField, error) {
+	if guide.Shape != m.Shape {
+		return nil, fmt.Errorf("flowmatch: the guide's samples are %d×%d×%d, the model's %d×%d×%d", guide.Shape[0], guide.Shape[1], guide.Shape[2], m.Shape[0], m.Shape[1], m.Shape[2])
+	}
+	if err := CheckGuidance(w); err != nil {
+		return nil, err
+	}
+	return NewGuidedField(m.Field(), guide.Field(), w), nil
 }
 
 // Dim returns the number of values in one sample.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/windrose/windrose/nn"
@@ -132,4 +133,35 @@ func TestNewGuidedFieldPanics(t *testing.T) {
 	mustPanic(t, "shapes differ", func() { NewGuidedField(main, other, 2) })
 	mustPanic(t, "NaN weight", func() { NewGuidedField(main, guide, math.NaN()) })
 	mustPanic(t, "infinite weight", func() { NewGuidedField(main, guide, math.Inf(1)) })
+	mustPanic(t, "negative weight", func() { NewGuidedField(main, guide, -0.5) })
+	mustPanic(t, "weight above MaxGuidance", func() { NewGuidedField(main, guide, MaxGuidance+1) })
+}
+
+// TestModelGuided: Model.Guided returns as errors what NewGuidedField
+// panics on, and otherwise the field NewGuidedField builds.
+func TestModelGuided(t *testing.T) {
+	main, guide := guidedPair()
+	m := &Model{Net: main.Net, Shape: [3]int{1, 28, 28}}
+	g := &Model{Net: guide.Net, Shape: [3]int{1, 28, 28}}
+	f, err := m.Guided(g, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Main.Net != main.Net || f.Guide.Net != guide.Net || f.Weight != 2 || f.Dim() != 784 {
+		t.Errorf("Guided: main %p, guide %p, weight %v, dim %d", f.Main.Net, f.Guide.Net, f.Weight, f.Dim())
+	}
+	for _, w := range []float64{0, 1, MaxGuidance} {
+		if err := CheckGuidance(w); err != nil {
+			t.Errorf("CheckGuidance(%v) = %v, want nil", w, err)
+		}
+	}
+	for _, w := range []float64{-1, MaxGuidance + 0.5, math.NaN(), math.Inf(-1)} {
+		if _, err := m.Guided(g, w); err == nil {
+			t.Errorf("Guided with weight %v: no error", w)
+		}
+	}
+	other := &Model{Net: guide.Net, Shape: [3]int{1, 14, 56}}
+	if _, err := m.Guided(other, 2); err == nil || !strings.Contains(err.Error(), "14×56") {
+		t.Errorf("Guided by a guide of 1×14×56 samples: error %v, want one naming the shape", err)
+	}
 }

@@ -120,9 +120,6 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile, guideFil
 	}
 	var field ode.VectorField[float32] = model.Field()
 	if guideFile != "" {
-		if !(guidance >= 0 && guidance <= 100) {
-			return fmt.Errorf("-guidance %v: want a weight in [0, 100]", guidance)
-		}
 		var guide *flowmatch.Model
 		if guideFile == "shipped" {
 			guide, err = flowmatch.ReadModel(models.MNISTGuideName, models.MNISTGuide, flowmatch.EMAWeights)
@@ -133,10 +130,9 @@ func run(ctx context.Context, n int, seed uint64, out, only, modelFile, guideFil
 		if err != nil {
 			return err
 		}
-		if guide.Shape != model.Shape {
-			return fmt.Errorf("-guide %s: samples of shape %v, the model's are %v", guideFile, guide.Shape, model.Shape)
+		if field, err = model.Guided(guide, guidance); err != nil {
+			return fmt.Errorf("-guide %s: %w", guideFile, err)
 		}
-		field = flowmatch.NewGuidedField(model.Field(), guide.Field(), guidance)
 		// Rows of a guided field are another model's: evaluations count
 		// one pass of each network.
 		modelName += fmt.Sprintf(" guided by %s with weight %v", guideFile, guidance)

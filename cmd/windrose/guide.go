@@ -26,7 +26,6 @@ guided field runs both networks, so with a guide -steps defaults to 5: the
 type guideFlags struct {
 	file   string
 	weight float64
-	ckpt   string // the command's -ckpt, recorded by check
 }
 
 // addGuideFlags declares -guide and -guidance.
@@ -39,16 +38,13 @@ func addGuideFlags(fs *flag.FlagSet, g *guideFlags) {
 // -ckpt without its -guide; with a guide and no -steps it sets the guided
 // default stepping in solver. ckpt is the command's -ckpt.
 func (g *guideFlags) check(ckpt string, given map[string]bool, solver *steppingFlags) error {
-	g.ckpt = ckpt
-	// 0 is the guide alone; beyond 100 the guided velocity is mostly the
-	// amplified difference of two models, and float32 overflows sooner.
-	if !(g.weight >= 0 && g.weight <= 100) {
-		return usagef("-guidance %v: want a weight in [0, 100]", g.weight)
+	if flowmatch.CheckGuidance(g.weight) != nil {
+		return usagef("-guidance %v: want a weight in [0, %d]", g.weight, flowmatch.MaxGuidance)
 	}
 	if ckpt != "" && g.file == "" && given["guidance"] {
 		return usagef("-guidance needs -guide FILE with -ckpt: the shipped guide goes with the shipped model only")
 	}
-	if g.guided() && !given["steps"] {
+	if g.guided(ckpt) && !given["steps"] {
 		// Each step of the guided field runs two networks: its default
 		// stepping keeps the network passes of the unguided default.
 		solver.steps = len(flowmatch.DefaultGuidedSampleSettings().Grid) - 1
@@ -56,18 +52,18 @@ func (g *guideFlags) check(ckpt string, given map[string]bool, solver *steppingF
 	return nil
 }
 
-// guided tells whether the flags ask for autoguidance: a weight other than
-// 1, and a guide, given or the shipped one that goes with the shipped
-// model.
-func (g *guideFlags) guided() bool {
-	return g.weight != 1 && (g.file != "" || g.ckpt == "")
+// guided tells whether the flags ask for autoguidance of the model of the
+// command's -ckpt: a weight other than 1, and a guide, given or the shipped
+// one that goes with the shipped model (ckpt empty).
+func (g *guideFlags) guided(ckpt string) bool {
+	return g.weight != 1 && (g.file != "" || ckpt == "")
 }
 
 // load returns the guide that the flags ask for and its name for the
 // output, or nil when there is none (guided): at weight 1 the guided field
 // is the model's own, and no guide is loaded.
-func (g *guideFlags) load(model *flowmatch.Model) (*flowmatch.Model, string, error) {
-	if !g.guided() {
+func (g *guideFlags) load(ckpt string) (*flowmatch.Model, string, error) {
+	if !g.guided(ckpt) {
 		return nil, "", nil
 	}
 	if g.file == "" {
@@ -81,19 +77,21 @@ func (g *guideFlags) load(model *flowmatch.Model) (*flowmatch.Model, string, err
 	if err != nil {
 		return nil, "", err
 	}
-	if m.Shape != model.Shape {
-		return nil, "", fmt.Errorf("-guide %s: samples of shape %d×%d×%d, the model's are %d×%d×%d", g.file, m.Shape[0], m.Shape[1], m.Shape[2], model.Shape[0], model.Shape[1], model.Shape[2])
-	}
 	return m, g.file, nil
 }
 
-// field returns the field to integrate: the model's own when guide is nil,
-// else its autoguidance by guide.
-func (g *guideFlags) field(model, guide *flowmatch.Model) ode.VectorField[float32] {
+// field returns the field to integrate: the model's own when guide (named
+// name) is nil, else its autoguidance by guide, or an error naming the
+// guide when the two do not go together.
+func (g *guideFlags) field(model, guide *flowmatch.Model, name string) (ode.VectorField[float32], error) {
 	if guide == nil {
-		return model.Field()
+		return model.Field(), nil
 	}
-	return flowmatch.NewGuidedField(model.Field(), guide.Field(), g.weight)
+	f, err := model.Guided(guide, g.weight)
+	if err != nil {
+		return nil, fmt.Errorf("-guide %s: %w", name, err)
+	}
+	return f, nil
 }
 
 // describe names the guide for a command's output: "guide NAME (S training

@@ -71,7 +71,11 @@ func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
-	g, gName, err := guide.load(model)
+	g, gName, err := guide.load(ckpt)
+	if err != nil {
+		return err
+	}
+	field, err := guide.field(model, g, gName)
 	if err != nil {
 		return err
 	}
@@ -85,7 +89,7 @@ func runInterpolate(ctx context.Context, args []string, stdout io.Writer) error 
 		flowmatch.Slerp(noise[(k+i)*784:(k+i+1)*784], a, b, l)
 	}
 	x := make([]float32, len(noise))
-	res, err := flowmatch.Sample(ctx, x, guide.field(model, g), noise, set)
+	res, err := flowmatch.Sample(ctx, x, field, noise, set)
 	if err != nil {
 		return err
 	}

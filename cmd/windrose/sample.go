@@ -166,7 +166,11 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if err != nil {
 		return err
 	}
-	guide, guideName, err := f.guide.load(model)
+	guide, guideName, err := f.guide.load(f.ckpt)
+	if err != nil {
+		return err
+	}
+	field, err := f.guide.field(model, guide, guideName)
 	if err != nil {
 		return err
 	}
@@ -194,7 +198,6 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if guide != nil {
 		fmt.Fprintln(stdout, f.guide.describe(guide, guideName))
 	}
-	field := f.guide.field(model, guide)
 	res, shown, saved, err := sampleStream(ctx, field, set, fileNoise, f.seed, float32(f.temperature), f.n, times, nTraj, npyOut)
 	if err != nil {
 		return err
@@ -208,16 +211,15 @@ func runSample(ctx context.Context, args []string, stdout io.Writer) (err error)
 		work = fmt.Sprintf("%d field evaluations in calls of up to %d samples (%d steps, %d rejected, summed over the samples)",
 			res.Stats.FieldEvals, min(set.Batch, f.n), res.Stats.Accepted, res.Stats.Rejected)
 	}
-	temp := ""
+	how := ""
 	if f.temperature != 1 {
-		temp = fmt.Sprintf(" at temperature %v", f.temperature)
+		how = fmt.Sprintf(" at temperature %v", f.temperature)
 	}
 	if guide != nil {
-		// Each evaluation of the guided field runs both networks.
-		temp += fmt.Sprintf(" guided with weight %v (each field evaluation runs the model and the guide)", f.guide.weight)
+		how += fmt.Sprintf(" guided with weight %v (each field evaluation runs the model and the guide)", f.guide.weight)
 	}
 	fmt.Fprintf(stdout, "%d samples%s, %s: %s, %.1f evaluations per sample, wall %v (%.1f ms per sample)\n",
-		f.n, temp, describeSettings(set, &f.solver), work, float64(res.SampleEvals)/float64(f.n),
+		f.n, how, describeSettings(set, &f.solver), work, float64(res.SampleEvals)/float64(f.n),
 		res.Wall.Round(time.Millisecond), res.Wall.Seconds()*1000/float64(f.n))
 	if len(shown)/784 < f.n {
 		fmt.Fprintf(stdout, "wrote %s (the first %d images)\n", f.out, len(shown)/784)
