@@ -15,10 +15,10 @@ import (
 	"github.com/windrose/windrose/ode"
 )
 
-// guidedImages returns the grey levels that flowmatch.Sample draws from n
+// fieldImages returns the grey levels that flowmatch.Sample draws from n
 // samples of noise seed seed through field, with the midpoint method in
 // steps uniform steps.
-func guidedImages(t *testing.T, field ode.VectorField[float32], n int, seed uint64, steps int) []uint8 {
+func fieldImages(t *testing.T, field ode.VectorField[float32], n int, seed uint64, steps int) []uint8 {
 	t.Helper()
 	noise := make([]float32, n*784)
 	flowmatch.Noise(noise, seed)
@@ -79,14 +79,14 @@ func TestSampleGuidance(t *testing.T) {
 
 	out, got := sample("5", "3", "-ckpt", ck, "-guide", gk, "-guidance", "2.5")
 	contains(t, "guided output", out, "guide "+gk+" (1 training steps", "weight 2.5", "5 samples guided with weight 2.5")
-	if !bytes.Equal(got, npyBytes(t, guidedImages(t, flowmatch.NewGuidedField(model.Field(), guide.Field(), 2.5), 5, 6, 3), 5)) {
+	if !bytes.Equal(got, npyBytes(t, fieldImages(t, flowmatch.NewGuidedField(model.Field(), guide.Field(), 2.5), 5, 6, 3), 5)) {
 		t.Error("-guide -guidance 2.5 differs from Sample through GuidedField")
 	}
 	out, alone := sample("5", "3", "-ckpt", ck)
 	if strings.Contains(out, "guide") {
 		t.Errorf("-ckpt without -guide is guided:\n%s", out)
 	}
-	if !bytes.Equal(alone, npyBytes(t, guidedImages(t, model.Field(), 5, 6, 3), 5)) {
+	if !bytes.Equal(alone, npyBytes(t, fieldImages(t, model.Field(), 5, 6, 3), 5)) {
 		t.Error("-ckpt alone differs from Sample through the model's field")
 	}
 	if bytes.Equal(alone, got) {
@@ -104,14 +104,14 @@ func TestSampleGuidance(t *testing.T) {
 	}
 	out, got = sample("2", "1")
 	contains(t, "shipped output", out, "guide shipped "+models.MNISTGuideName, fmt.Sprintf("weight %v", float64(models.MNISTGuidance)))
-	if !bytes.Equal(got, npyBytes(t, guidedImages(t, flowmatch.NewGuidedField(shipped.Field(), shippedGuide.Field(), models.MNISTGuidance), 2, 6, 1), 2)) {
+	if !bytes.Equal(got, npyBytes(t, fieldImages(t, flowmatch.NewGuidedField(shipped.Field(), shippedGuide.Field(), models.MNISTGuidance), 2, 6, 1), 2)) {
 		t.Error("the shipped model by default differs from Sample through its guided field")
 	}
 	out, got = sample("2", "1", "-guidance", "1")
 	if strings.Contains(out, "guide") {
 		t.Errorf("-guidance 1 is guided:\n%s", out)
 	}
-	if !bytes.Equal(got, npyBytes(t, guidedImages(t, shipped.Field(), 2, 6, 1), 2)) {
+	if !bytes.Equal(got, npyBytes(t, fieldImages(t, shipped.Field(), 2, 6, 1), 2)) {
 		t.Error("-guidance 1 differs from Sample through the shipped model's field")
 	}
 
